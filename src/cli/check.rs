@@ -1,0 +1,148 @@
+//! `scamguard check`: scan one message (or one per line) and print the verdict.
+
+use std::io::Read as _;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use serde_json::json;
+
+use super::{EXIT_ERROR, load_engine};
+use crate::engine::{Level, Scan, Stage};
+
+/// Arguments of `scamguard check`.
+#[derive(Debug, clap::Args)]
+pub struct CheckArgs {
+    /// The message; read from standard input when absent.
+    pub text: Option<String>,
+    /// Treat each input line as its own message.
+    #[arg(long)]
+    pub lines: bool,
+    /// Print JSON (one object per message) instead of text.
+    #[arg(long)]
+    pub json: bool,
+    /// Rules directory (default: ./rules if present, else the rules built into the binary).
+    #[arg(long)]
+    pub rules: Option<PathBuf>,
+}
+
+/// Exit status for a verdict: 0 none, 10 caution, 11 warning, 12 danger (2 is an error).
+#[must_use]
+pub fn exit_code(level: Level) -> u8 {
+    match level {
+        Level::None => 0,
+        Level::Caution => 10,
+        Level::Warning => 11,
+        Level::Danger => 12,
+    }
+}
+
+/// Run `scamguard check`.
+#[must_use]
+pub fn run(args: &CheckArgs) -> ExitCode {
+    let engine = match load_engine(args.rules.as_deref()) {
+        Ok(e) => e,
+        Err(code) => return code,
+    };
+    let input = match &args.text {
+        Some(t) => t.clone(),
+        None => {
+            let mut bytes = Vec::new();
+            if let Err(e) = std::io::stdin().read_to_end(&mut bytes) {
+                eprintln!("scamguard check: cannot read standard input: {e}");
+                return ExitCode::from(EXIT_ERROR);
+            }
+            match String::from_utf8(bytes) {
+                Ok(s) => s,
+                Err(e) => {
+                    eprintln!(
+                        "scamguard check: standard input is not valid UTF-8 (invalid byte at offset {})",
+                        e.utf8_error().valid_up_to()
+                    );
+                    return ExitCode::from(EXIT_ERROR);
+                }
+            }
+        }
+    };
+    let messages: Vec<&str> = if args.lines {
+        input.lines().filter(|l| !l.trim().is_empty()).collect()
+    } else {
+        vec![input.as_str()]
+    };
+    let mut worst = Level::None;
+    let mut out = String::new();
+    for (i, msg) in messages.iter().enumerate() {
+        let scan = engine.scan(msg);
+        worst = worst.max(scan.level);
+        if args.json {
+            out.push_str(&to_json(msg, &scan).to_string());
+            out.push('\n');
+        } else {
+            if args.lines {
+                out.push_str(&format!("#{} ", i + 1));
+            }
+            out.push_str(&human(msg, &scan));
+        }
+    }
+    print!("{out}");
+    ExitCode::from(exit_code(worst))
+}
+
+/// The evidence of a finding, quoted from the original text (shortened past 80 characters).
+#[must_use]
+pub fn quote(original: &str, range: std::ops::Range<usize>) -> String {
+    let q = original.get(range).unwrap_or("");
+    let mut s: String = q.chars().take(80).collect();
+    if q.chars().count() > 80 {
+        s.push('…');
+    }
+    s.replace(['\n', '\r'], " ")
+}
+
+fn stage_names(scan: &Scan) -> Vec<&'static str> {
+    Stage::ALL
+        .into_iter()
+        .filter(|s| scan.stages() & s.bit() != 0)
+        .map(Stage::as_str)
+        .collect()
+}
+
+/// Human-readable verdict.
+#[must_use]
+pub fn human(original: &str, scan: &Scan) -> String {
+    let mut out = format!("level: {} (score {})\n", scan.level, scan.score);
+    if !scan.findings.is_empty() {
+        out.push_str(&format!("stages: {}\n", stage_names(scan).join(" -> ")));
+    }
+    for f in &scan.findings {
+        out.push_str(&format!(
+            "  {:<8} {}{} [{}]: \"{}\"\n",
+            f.rule.stage.as_str(),
+            f.rule.id,
+            if f.rule.trigger { " (trigger)" } else { "" },
+            f.rule.family,
+            quote(original, f.evidence.clone())
+        ));
+    }
+    out
+}
+
+/// Machine-readable verdict.
+#[must_use]
+pub fn to_json(original: &str, scan: &Scan) -> serde_json::Value {
+    json!({
+        "level": scan.level,
+        "score": scan.score,
+        "stages": stage_names(scan),
+        "findings": scan.findings.iter().map(|f| json!({
+            "id": f.rule.id,
+            "family": f.rule.family,
+            "stage": f.rule.stage,
+            "weight": f.rule.weight,
+            "trigger": f.rule.trigger,
+            "explain": f.rule.explain,
+            "evidence": original.get(f.evidence.clone()).unwrap_or(""),
+            "start": f.evidence.start,
+            "end": f.evidence.end,
+        })).collect::<Vec<_>>(),
+    })
+}

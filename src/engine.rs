@@ -1,0 +1,726 @@
+//! The compiled matcher: one Aho-Corasick automaton over every rule literal, one `RegexSet`
+//! over every regex, rule predicates evaluated on a hit bitset.
+
+use std::fmt;
+use std::ops::Range;
+use std::sync::Arc;
+
+use serde::{Deserialize, Serialize};
+
+/// Where in the scam chain a rule's signal sits.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Stage {
+    /// Claims to be customer service, courier, bank, police.
+    Pretext,
+    /// A reason to act: refund, lost parcel, membership fee, account problem.
+    Hook,
+    /// Moves the victim off-platform: messaging apps, links, app downloads.
+    Channel,
+    /// Takes control: screen sharing, remote-control and meeting apps.
+    Control,
+    /// Takes money or secrets: transfers, deposits, codes, safe accounts.
+    Extract,
+}
+
+impl Stage {
+    /// Every stage, in chain order.
+    pub const ALL: [Stage; 5] = [
+        Stage::Pretext,
+        Stage::Hook,
+        Stage::Channel,
+        Stage::Control,
+        Stage::Extract,
+    ];
+
+    /// Lowercase name as written in rule files.
+    #[must_use]
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Stage::Pretext => "pretext",
+            Stage::Hook => "hook",
+            Stage::Channel => "channel",
+            Stage::Control => "control",
+            Stage::Extract => "extract",
+        }
+    }
+
+    /// Parse a stage name as written in rule files.
+    #[must_use]
+    pub fn parse(s: &str) -> Option<Stage> {
+        Stage::ALL.into_iter().find(|st| st.as_str() == s)
+    }
+
+    /// Bit of this stage in a stage set.
+    #[must_use]
+    pub fn bit(self) -> u8 {
+        1 << (self as u8)
+    }
+}
+
+impl fmt::Display for Stage {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// How alarming a message or a conversation is.
+#[derive(
+    Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
+)]
+#[serde(rename_all = "lowercase")]
+pub enum Level {
+    /// Nothing of note.
+    #[default]
+    None,
+    /// Soft signals only.
+    Caution,
+    /// Enough signals together to call it a likely scam.
+    Warning,
+    /// A hard trigger, or the chain is complete: stop now.
+    Danger,
+}
+
+impl Level {
+    /// Every level, lowest first.
+    pub const ALL: [Level; 4] = [Level::None, Level::Caution, Level::Warning, Level::Danger];
+
+    /// Lowercase name.
+    #[must_use]
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Level::None => "none",
+            Level::Caution => "caution",
+            Level::Warning => "warning",
+            Level::Danger => "danger",
+        }
+    }
+
+    /// Parse a lowercase level name.
+    #[must_use]
+    pub fn parse(s: &str) -> Option<Level> {
+        Level::ALL.into_iter().find(|l| l.as_str() == s)
+    }
+}
+
+impl fmt::Display for Level {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// What a rule is, independent of how it matches. Shared by every finding of the rule.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RuleMeta {
+    /// Unique rule id, e.g. `cs.parcel.lost`.
+    pub id: String,
+    /// Scam family, e.g. `fake_customer_service`.
+    pub family: String,
+    /// Stage of the scam chain.
+    pub stage: Stage,
+    /// Contribution to the message score (0..=100).
+    pub weight: u32,
+    /// A hard trigger: warn at once, no history needed.
+    pub trigger: bool,
+    /// Locale key of the explanation shown to users.
+    pub explain: String,
+}
+
+/// One rule that matched a message.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Finding {
+    /// The rule.
+    pub rule: Arc<RuleMeta>,
+    /// Evidence: byte range in the *original* text (quote it with `&original[range]`).
+    pub evidence: Range<usize>,
+}
+
+/// The result of scanning one message.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Scan {
+    /// Every rule that matched, in rule order.
+    pub findings: Vec<Finding>,
+    /// Message-level verdict.
+    pub level: Level,
+    /// Sum of the weights of the matched rules.
+    pub score: u32,
+}
+
+impl Scan {
+    /// Set of stages present, as a bitmask of [`Stage::bit`].
+    #[must_use]
+    pub fn stages(&self) -> u8 {
+        self.findings.iter().fold(0, |acc, f| acc | f.rule.stage.bit())
+    }
+
+    /// Whether any finding is a hard trigger.
+    #[must_use]
+    pub fn has_trigger(&self) -> bool {
+        self.findings.iter().any(|f| f.rule.trigger)
+    }
+}
+
+use std::collections::{HashMap, HashSet};
+use std::path::Path;
+
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use regex::{Regex, RegexBuilder, RegexSet, RegexSetBuilder};
+
+use crate::rules::{
+    self, ErrorCode, Example, Expect, LoadErrors, RawRule, RuleError, Source,
+};
+use crate::text::{Normalized, normalize};
+
+/// Score thresholds that turn findings into a message-level [`Level`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Thresholds {
+    /// Score at which a message is a `warning`.
+    pub warning_score: u32,
+    /// Distinct stages at which a message is a `warning`.
+    pub warning_stages: u32,
+}
+
+impl Default for Thresholds {
+    fn default() -> Self {
+        Self {
+            warning_score: 60,
+            warning_stages: 3,
+        }
+    }
+}
+
+impl Thresholds {
+    /// The level of a set of findings: `danger` on any hard trigger; `warning` at
+    /// `warning_score` or `warning_stages` distinct stages; `caution` on any finding.
+    #[must_use]
+    pub fn level(&self, findings: &[Finding]) -> (Level, u32) {
+        let score: u32 = findings.iter().map(|f| f.rule.weight).sum();
+        let stages = findings
+            .iter()
+            .fold(0u8, |acc, f| acc | f.rule.stage.bit())
+            .count_ones();
+        let level = if findings.iter().any(|f| f.rule.trigger) {
+            Level::Danger
+        } else if score >= self.warning_score || stages >= self.warning_stages {
+            Level::Warning
+        } else if findings.is_empty() {
+            Level::None
+        } else {
+            Level::Caution
+        };
+        (level, score)
+    }
+}
+
+/// Options for loading a rule set.
+#[derive(Debug, Clone, Default)]
+pub struct LoadOptions {
+    /// Locales (name, message ids) every rule's `explain` key must exist in. Empty: not checked.
+    pub locales: Vec<(String, HashSet<String>)>,
+    /// Level thresholds.
+    pub thresholds: Thresholds,
+}
+
+/// What a literal hit counts towards.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Slot {
+    /// A required group, by index into the group table.
+    Group(u32),
+    /// The `not` list of a rule, by rule index.
+    Not(u32),
+}
+
+/// Where a literal hit counts.
+#[derive(Debug, Clone, Copy)]
+struct Target {
+    slot: Slot,
+    /// ASCII word boundary required before the literal.
+    bound_start: bool,
+    /// ASCII word boundary required after the literal.
+    bound_end: bool,
+}
+
+#[derive(Debug)]
+struct CompiledRule {
+    meta: Arc<RuleMeta>,
+    /// Required literal groups, indices into the group table.
+    groups: Range<u32>,
+    /// Whether the rule has a `not` list.
+    has_not: bool,
+    regex: Option<usize>,
+    window: Option<usize>,
+    langs: Vec<String>,
+    examples: Vec<Example>,
+    location: rules::Location,
+}
+
+/// A compiled, immutable rule set. Build once, scan many messages, share across threads.
+#[derive(Debug)]
+pub struct Engine {
+    rules: Vec<CompiledRule>,
+    metas: Vec<Arc<RuleMeta>>,
+    ac: AhoCorasick,
+    /// Literal index -> where its hits count.
+    targets: Vec<Vec<Target>>,
+    /// Group index -> rule index.
+    group_rule: Vec<u32>,
+    /// Rule index -> literal group count (0: regex-only rule, always a candidate).
+    regex_only: Vec<u32>,
+    regex_set: RegexSet,
+    regexes: Vec<Regex>,
+    thresholds: Thresholds,
+    literals: Vec<String>,
+}
+
+/// An occurrence of a required element, in characters and bytes of the normalized text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Hit {
+    group: u32,
+    start_b: u32,
+    end_b: u32,
+}
+
+const MAX_REGEX_MATCHES: usize = 256;
+
+impl Engine {
+    /// Load and compile every `*.toml` of `dir`.
+    ///
+    /// # Errors
+    /// Every problem of every file, each with file, line, column and code.
+    pub fn load_dir(dir: &Path) -> Result<Engine, LoadErrors> {
+        Self::load_dir_with(dir, &LoadOptions::default())
+    }
+
+    /// Load and compile every `*.toml` of `dir` with options.
+    ///
+    /// # Errors
+    /// Every problem of every file, each with file, line, column and code.
+    pub fn load_dir_with(dir: &Path, options: &LoadOptions) -> Result<Engine, LoadErrors> {
+        let sources = rules::read_dir(dir)?;
+        Self::from_sources(&sources, options)
+    }
+
+    /// Compile rules from in-memory sources (used by tests and reloads).
+    ///
+    /// # Errors
+    /// Every problem of every source, each with origin, line, column and code.
+    pub fn from_sources(sources: &[Source], options: &LoadOptions) -> Result<Engine, LoadErrors> {
+        let mut errors = Vec::new();
+        let mut raw = Vec::new();
+        let mut ids = Vec::new();
+        for source in sources {
+            raw.extend(rules::parse_source(source, &mut errors, &mut ids));
+        }
+        let mut seen: HashMap<&str, &rules::Location> = HashMap::new();
+        for (id, location) in &ids {
+            if let Some(first) = seen.get(id.as_str()) {
+                errors.push(RuleError {
+                    code: ErrorCode::DuplicateId,
+                    location: location.clone(),
+                    rule: Some(id.clone()),
+                    message: format!("duplicate rule id (first at {first})"),
+                });
+            } else {
+                seen.insert(id, location);
+            }
+        }
+        for r in &raw {
+            let missing: Vec<&str> = options
+                .locales
+                .iter()
+                .filter(|(_, keys)| !keys.contains(&r.explain))
+                .map(|(name, _)| name.as_str())
+                .collect();
+            if !missing.is_empty() {
+                errors.push(RuleError {
+                    code: ErrorCode::UnknownLocaleKey,
+                    location: r.explain_location.clone(),
+                    rule: Some(r.id.clone()),
+                    message: format!(
+                        "locale key `{}` is missing from: {}",
+                        r.explain,
+                        missing.join(", ")
+                    ),
+                });
+            }
+        }
+        let engine = Self::compile(raw, options.thresholds, &mut errors);
+        errors.sort_by(|a, b| {
+            let key = |e: &RuleError| (e.location.origin.clone(), e.location.line, e.location.col);
+            key(a).cmp(&key(b))
+        });
+        if errors.is_empty() {
+            Ok(engine)
+        } else {
+            Err(LoadErrors(errors))
+        }
+    }
+
+    fn compile(raw: Vec<RawRule>, thresholds: Thresholds, errors: &mut Vec<RuleError>) -> Engine {
+        let mut literal_index: HashMap<String, usize> = HashMap::new();
+        let mut literals: Vec<String> = Vec::new();
+        let mut targets: Vec<Vec<Target>> = Vec::new();
+        let mut group_rule = Vec::new();
+        let mut regex_only = Vec::new();
+        let mut regex_sources = Vec::new();
+        let mut regexes = Vec::new();
+        let mut rules_out = Vec::new();
+        for r in raw {
+            let ri = u32::try_from(rules_out.len()).expect("fewer than 2^32 rules");
+            let mut add = |text: &str, slot: Slot| {
+                let folded = normalize(text);
+                let folded = folded.as_str().trim();
+                let (bound_start, body) = match folded.strip_prefix('*') {
+                    Some(rest) => (false, rest),
+                    None => (folded.starts_with(|c: char| c.is_ascii_alphanumeric()), folded),
+                };
+                let (bound_end, body) = match body.strip_suffix('*') {
+                    Some(rest) => (false, rest),
+                    None => (body.ends_with(|c: char| c.is_ascii_alphanumeric()), body),
+                };
+                let idx = *literal_index.entry(body.to_owned()).or_insert_with(|| {
+                    literals.push(body.to_owned());
+                    targets.push(Vec::new());
+                    literals.len() - 1
+                });
+                targets[idx].push(Target {
+                    slot,
+                    bound_start,
+                    bound_end,
+                });
+            };
+            let first_group = u32::try_from(group_rule.len()).expect("fewer than 2^32 groups");
+            let mut required: Vec<&Vec<rules::Literal>> = Vec::new();
+            if !r.any.is_empty() {
+                required.push(&r.any);
+            }
+            required.extend(r.all.iter());
+            for group in required {
+                let g = u32::try_from(group_rule.len()).expect("fewer than 2^32 groups");
+                group_rule.push(ri);
+                for lit in group {
+                    add(&lit.text, Slot::Group(g));
+                }
+            }
+            let groups = first_group..u32::try_from(group_rule.len()).expect("groups");
+            for lit in &r.not {
+                add(&lit.text, Slot::Not(ri));
+            }
+            regex_only.push(groups.len() as u32);
+            let regex = match &r.regex {
+                None => None,
+                Some((pattern, location)) => {
+                    match RegexBuilder::new(pattern).size_limit(rules::REGEX_SIZE_LIMIT).build() {
+                        Ok(re) => {
+                            regex_sources.push(pattern.clone());
+                            regexes.push(re);
+                            Some(regexes.len() - 1)
+                        }
+                        Err(regex::Error::CompiledTooBig(limit)) => {
+                            errors.push(RuleError {
+                                code: ErrorCode::RegexTooLarge,
+                                location: location.clone(),
+                                rule: Some(r.id.clone()),
+                                message: format!("regex compiles to more than {limit} bytes"),
+                            });
+                            None
+                        }
+                        Err(e) => {
+                            let msg = e.to_string().replace('\n', " ");
+                            errors.push(RuleError {
+                                code: ErrorCode::BadRegex,
+                                location: location.clone(),
+                                rule: Some(r.id.clone()),
+                                message: format!("invalid regex: {}", msg.split_whitespace().collect::<Vec<_>>().join(" ")),
+                            });
+                            None
+                        }
+                    }
+                }
+            };
+            let meta = Arc::new(RuleMeta {
+                id: r.id,
+                family: r.family,
+                stage: r.stage,
+                weight: r.weight,
+                trigger: r.trigger,
+                explain: r.explain,
+            });
+            rules_out.push(CompiledRule {
+                meta,
+                groups,
+                has_not: !r.not.is_empty(),
+                regex,
+                window: r.window,
+                langs: r.langs,
+                examples: r.examples,
+                location: r.location,
+            });
+        }
+        let ac = AhoCorasickBuilder::new()
+            .match_kind(MatchKind::Standard)
+            .build(&literals)
+            .expect("literal automaton builds");
+        let regex_set = RegexSetBuilder::new(&regex_sources)
+            .size_limit(rules::REGEX_SIZE_LIMIT.saturating_mul(regex_sources.len().max(1)))
+            .build()
+            .unwrap_or_else(|_| RegexSet::empty());
+        let metas = rules_out.iter().map(|r| Arc::clone(&r.meta)).collect();
+        Engine {
+            rules: rules_out,
+            metas,
+            ac,
+            targets,
+            group_rule,
+            regex_only,
+            regex_set,
+            regexes,
+            thresholds,
+            literals,
+        }
+    }
+
+    /// Every rule, in load order.
+    #[must_use]
+    pub fn rules(&self) -> &[Arc<RuleMeta>] {
+        &self.metas
+    }
+
+    /// The normalized literals of the automaton (for benchmarks and diagnostics).
+    #[must_use]
+    pub fn literals(&self) -> &[String] {
+        &self.literals
+    }
+
+    /// Languages a rule declares.
+    #[must_use]
+    pub fn rule_langs(&self, index: usize) -> &[String] {
+        self.rules.get(index).map_or(&[], |r| &r.langs)
+    }
+
+    /// Scan one message.
+    #[must_use]
+    pub fn scan(&self, text: &str) -> Scan {
+        self.scan_normalized(&normalize(text))
+    }
+
+    /// Scan an already normalized message.
+    #[must_use]
+    pub fn scan_normalized(&self, n: &Normalized) -> Scan {
+        let s = n.as_str();
+        let bytes = s.as_bytes();
+        let mut hits: Vec<Hit> = Vec::new();
+        let mut group_hit = vec![0u64; self.group_rule.len().div_ceil(64)];
+        let mut vetoed: Vec<u32> = Vec::new();
+        for m in self.ac.find_overlapping_iter(s) {
+            let (start, end) = (m.start(), m.end());
+            for t in &self.targets[m.pattern().as_usize()] {
+                if t.bound_start && start > 0 && bytes[start - 1].is_ascii_alphanumeric() {
+                    continue;
+                }
+                if t.bound_end && end < bytes.len() && bytes[end].is_ascii_alphanumeric() {
+                    continue;
+                }
+                let group = match t.slot {
+                    Slot::Not(r) => {
+                        vetoed.push(r);
+                        continue;
+                    }
+                    Slot::Group(g) => g,
+                };
+                group_hit[group as usize / 64] |= 1 << (group % 64);
+                hits.push(Hit {
+                    group,
+                    start_b: start as u32,
+                    end_b: end as u32,
+                });
+            }
+        }
+        let mut candidates: Vec<u32> = Vec::new();
+        let mut seen_rule = vec![0u64; self.rules.len().div_ceil(64)];
+        for h in &hits {
+            let r = self.group_rule[h.group as usize];
+            let (word, bit) = (r as usize / 64, 1u64 << (r % 64));
+            if seen_rule[word] & bit == 0 {
+                seen_rule[word] |= bit;
+                let rule = &self.rules[r as usize];
+                let all = rule
+                    .groups
+                    .clone()
+                    .all(|g| group_hit[g as usize / 64] & (1 << (g % 64)) != 0);
+                if all && !(rule.has_not && vetoed.contains(&r)) {
+                    candidates.push(r);
+                }
+            }
+        }
+        for (r, n_groups) in self.regex_only.iter().enumerate() {
+            if *n_groups == 0 && !(self.rules[r].has_not && vetoed.contains(&(r as u32))) {
+                candidates.push(r as u32);
+            }
+        }
+        candidates.sort_unstable();
+        let needs_regex = candidates.iter().any(|&r| self.rules[r as usize].regex.is_some());
+        let regex_matches = needs_regex.then(|| self.regex_set.matches(s));
+        let char_index = if candidates.is_empty() {
+            Vec::new()
+        } else {
+            char_index(s)
+        };
+        let mut findings = Vec::new();
+        let mut elems: Vec<Hit> = Vec::new();
+        for &r in &candidates {
+            let rule = &self.rules[r as usize];
+            elems.clear();
+            elems.extend(hits.iter().filter(|h| rule.groups.contains(&h.group)));
+            let mut n_groups = rule.groups.len();
+            if let Some(ri) = rule.regex {
+                if !regex_matches.as_ref().is_some_and(|m| m.matched(ri)) {
+                    continue;
+                }
+                let g = u32::MAX;
+                elems.extend(self.regexes[ri].find_iter(s).take(MAX_REGEX_MATCHES).map(|m| Hit {
+                    group: g,
+                    start_b: m.start() as u32,
+                    end_b: m.end() as u32,
+                }));
+                n_groups += 1;
+            }
+            let Some((span, chars)) = min_window(&char_index, &mut elems, n_groups) else {
+                continue;
+            };
+            if rule.window.is_some_and(|w| chars > w) {
+                continue;
+            }
+            findings.push(Finding {
+                rule: Arc::clone(&rule.meta),
+                evidence: n.original_range(span),
+            });
+        }
+        let (level, score) = self.thresholds.level(&findings);
+        Scan {
+            findings,
+            level,
+            score,
+        }
+    }
+
+    /// Run every rule's inline examples; return an `R010` error for each that fails and an
+    /// `R011` error for each rule without both a `match` and a `no-match` example.
+    #[must_use]
+    pub fn check_examples(&self) -> Vec<RuleError> {
+        let mut errors = Vec::new();
+        for rule in &self.rules {
+            let has = |e: Expect| rule.examples.iter().any(|x| x.expect == e);
+            if !has(Expect::Match) || !has(Expect::NoMatch) {
+                errors.push(RuleError {
+                    code: ErrorCode::MissingExample,
+                    location: rule.location.clone(),
+                    rule: Some(rule.meta.id.clone()),
+                    message: "every rule needs at least one `match` and one `no-match` example".into(),
+                });
+            }
+            for ex in &rule.examples {
+                let matched = self
+                    .scan(&ex.text)
+                    .findings
+                    .iter()
+                    .any(|f| f.rule.id == rule.meta.id);
+                let want = ex.expect == Expect::Match;
+                if matched != want {
+                    errors.push(RuleError {
+                        code: ErrorCode::ExampleFailed,
+                        location: ex.location.clone(),
+                        rule: Some(rule.meta.id.clone()),
+                        message: format!(
+                            "example expects {} but the rule {}: {:?}",
+                            if want { "a match" } else { "no match" },
+                            if matched { "matched" } else { "did not match" },
+                            ex.text
+                        ),
+                    });
+                }
+            }
+        }
+        errors
+    }
+}
+
+/// For each byte offset of `s` (and its end), the number of characters before it.
+fn char_index(s: &str) -> Vec<u32> {
+    let mut out = Vec::with_capacity(s.len() + 1);
+    let mut n = 0u32;
+    for b in s.bytes() {
+        out.push(n);
+        // Count a character at each byte that starts one.
+        if (b as i8) >= -0x40 {
+            n += 1;
+        }
+    }
+    out.push(n);
+    out
+}
+
+/// The smallest span, in characters of `s`, holding one element of each of `n_groups` groups
+/// (elements carry their group id; regex matches use `u32::MAX`). Returns the byte range of the
+/// span (earliest on ties) and its length in characters, or `None` when a group has no element.
+///
+/// For each element as the leftmost anchor, each group contributes its element starting at or
+/// after the anchor with the smallest end; the best anchor gives the optimum.
+fn min_window(
+    char_index: &[u32],
+    elems: &mut [Hit],
+    n_groups: usize,
+) -> Option<(Range<usize>, usize)> {
+    if elems.is_empty() {
+        return None;
+    }
+    elems.sort_unstable_by_key(|h| (h.group, h.start_b, h.end_b));
+    // Group boundaries in the sorted slice, with suffix minima of ends per group.
+    let mut bounds: Vec<(usize, usize)> = Vec::with_capacity(n_groups);
+    let mut i = 0;
+    while i < elems.len() {
+        let g = elems[i].group;
+        let j = i + elems[i..].iter().take_while(|h| h.group == g).count();
+        bounds.push((i, j));
+        i = j;
+    }
+    if bounds.len() != n_groups {
+        return None;
+    }
+    let mut suffix_min = vec![0u32; elems.len()];
+    for &(a, b) in &bounds {
+        let mut m = u32::MAX;
+        for k in (a..b).rev() {
+            m = m.min(elems[k].end_b);
+            suffix_min[k] = m;
+        }
+    }
+    let char_len = |a: usize, b: usize| (char_index[b] - char_index[a]) as usize;
+    let mut best: Option<(usize, usize, usize)> = None; // (chars, start, end)
+    for anchor in elems.iter() {
+        let start = anchor.start_b;
+        let mut end = 0u32;
+        let mut ok = true;
+        for &(a, b) in &bounds {
+            let k = a + elems[a..b].partition_point(|h| h.start_b < start);
+            if k == b {
+                ok = false;
+                break;
+            }
+            end = end.max(suffix_min[k]);
+        }
+        if !ok {
+            continue;
+        }
+        let (start, end) = (start as usize, end as usize);
+        let chars = char_len(start, end);
+        let better = match best {
+            None => true,
+            Some((c, s0, _)) => chars < c || (chars == c && start < s0),
+        };
+        if better {
+            best = Some((chars, start, end));
+        }
+    }
+    best.map(|(c, a, b)| (a..b, c))
+}

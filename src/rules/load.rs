@@ -1,0 +1,472 @@
+//! Parse one rule file into [`RawRule`]s, collecting every error with its position.
+
+use toml_edit::{ImDocument, Item, Table, Value};
+
+use super::{
+    ErrorCode, Example, Expect, LANGS, Literal, Location, RawRule, RuleError, Source, loc,
+};
+use crate::engine::Stage;
+
+const FILE_KEYS: [&str; 3] = ["family", "lang", "rule"];
+const RULE_KEYS: [&str; 14] = [
+    "id",
+    "family",
+    "stage",
+    "weight",
+    "trigger",
+    "lang",
+    "explain",
+    "any",
+    "all",
+    "not",
+    "regex",
+    "window",
+    "description",
+    "example",
+];
+const EXAMPLE_KEYS: [&str; 3] = ["text", "expect", "note"];
+
+struct Ctx<'a> {
+    source: &'a Source,
+    errors: &'a mut Vec<RuleError>,
+}
+
+impl Ctx<'_> {
+    fn err(
+        &mut self,
+        code: ErrorCode,
+        span: Option<std::ops::Range<usize>>,
+        rule: Option<&str>,
+        message: impl Into<String>,
+    ) {
+        self.errors.push(RuleError {
+            code,
+            location: loc(self.source, span),
+            rule: rule.map(str::to_owned),
+            message: message.into(),
+        });
+    }
+
+    fn loc(&self, span: Option<std::ops::Range<usize>>) -> Location {
+        loc(self.source, span)
+    }
+}
+
+/// Parse one source. Rules with errors are left out of the result; every error is pushed to
+/// `errors`; the id and location of every rule that has an id, valid or not, is pushed to
+/// `ids` (for duplicate detection across files).
+pub fn parse_source(
+    source: &Source,
+    errors: &mut Vec<RuleError>,
+    ids: &mut Vec<(String, Location)>,
+) -> Vec<RawRule> {
+    let mut cx = Ctx { source, errors };
+    let doc = match ImDocument::parse(source.text.as_str()) {
+        Ok(doc) => doc,
+        Err(e) => {
+            let msg = e.message().split_whitespace().collect::<Vec<_>>().join(" ");
+            cx.err(ErrorCode::Syntax, e.span(), None, format!("invalid TOML: {msg}"));
+            return Vec::new();
+        }
+    };
+    let root = doc.as_table();
+    for (key, item) in root.iter() {
+        if !FILE_KEYS.contains(&key) {
+            let span = root.key(key).and_then(toml_edit::Key::span).or_else(|| item.span());
+            cx.err(
+                ErrorCode::UnknownField,
+                span,
+                None,
+                format!("unknown top-level field `{key}` (expected one of: {})", FILE_KEYS.join(", ")),
+            );
+        }
+    }
+    let default_family = string_field(&mut cx, root, "family", None);
+    let default_langs = langs_field(&mut cx, root, None).unwrap_or_default();
+
+    let Some(rules_item) = root.get("rule") else {
+        cx.err(ErrorCode::MissingField, Some(0..0), None, "no `[[rule]]` in this file");
+        return Vec::new();
+    };
+    let Some(rules) = rules_item.as_array_of_tables() else {
+        cx.err(
+            ErrorCode::BadValue,
+            rules_item.span(),
+            None,
+            "`rule` must be an array of tables, written `[[rule]]`",
+        );
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for table in rules.iter() {
+        let before = cx.errors.len();
+        if let Some(id) = table.get("id").and_then(Item::as_str) {
+            ids.push((id.to_owned(), cx.loc(table.get("id").and_then(Item::span))));
+        }
+        let rule = parse_rule(&mut cx, table, default_family.as_deref(), &default_langs);
+        if let Some(rule) = rule
+            && cx.errors.len() == before
+        {
+            out.push(rule);
+        }
+    }
+    out
+}
+
+fn parse_rule(
+    cx: &mut Ctx<'_>,
+    t: &Table,
+    default_family: Option<&str>,
+    default_langs: &[String],
+) -> Option<RawRule> {
+    let table_span = t.span();
+    let id_span = t.get("id").and_then(Item::span);
+    let id = string_field(cx, t, "id", None);
+    let rid = id.clone();
+    let rid = rid.as_deref();
+    for (key, item) in t.iter() {
+        if !RULE_KEYS.contains(&key) {
+            let span = t.key(key).and_then(toml_edit::Key::span).or_else(|| item.span());
+            cx.err(
+                ErrorCode::UnknownField,
+                span,
+                rid,
+                format!("unknown field `{key}` (expected one of: {})", RULE_KEYS.join(", ")),
+            );
+        }
+    }
+    let Some(id) = id else {
+        cx.err(ErrorCode::MissingField, table_span, None, "rule without `id`");
+        return None;
+    };
+    if id.is_empty()
+        || !id
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '.' | '_' | '-'))
+    {
+        cx.err(
+            ErrorCode::BadValue,
+            id_span.clone(),
+            Some(&id),
+            "ids use lowercase ASCII letters, digits, `.`, `_` and `-`",
+        );
+    }
+    let family = string_field(cx, t, "family", Some(&id)).or_else(|| default_family.map(str::to_owned));
+    if family.is_none() {
+        cx.err(
+            ErrorCode::MissingField,
+            id_span.clone(),
+            Some(&id),
+            "missing `family` (set it on the rule or at the top of the file)",
+        );
+    }
+    let stage = match t.get("stage") {
+        None => {
+            cx.err(ErrorCode::MissingField, id_span.clone(), Some(&id), "missing `stage`");
+            None
+        }
+        Some(item) => match item.as_str() {
+            Some(s) => {
+                let st = Stage::parse(s);
+                if st.is_none() {
+                    cx.err(
+                        ErrorCode::UnknownStage,
+                        item.span(),
+                        Some(&id),
+                        format!("unknown stage `{s}` (expected pretext, hook, channel, control or extract)"),
+                    );
+                }
+                st
+            }
+            None => {
+                cx.err(ErrorCode::BadValue, item.span(), Some(&id), "`stage` must be a string");
+                None
+            }
+        },
+    };
+    let weight = match t.get("weight") {
+        None => {
+            cx.err(ErrorCode::MissingField, id_span.clone(), Some(&id), "missing `weight`");
+            None
+        }
+        Some(item) => match item.as_integer() {
+            Some(w) if (0..=100).contains(&w) => u32::try_from(w).ok(),
+            _ => {
+                cx.err(
+                    ErrorCode::BadValue,
+                    item.span(),
+                    Some(&id),
+                    "`weight` must be an integer from 0 to 100",
+                );
+                None
+            }
+        },
+    };
+    let trigger = match t.get("trigger") {
+        None => false,
+        Some(item) => item.as_bool().unwrap_or_else(|| {
+            cx.err(ErrorCode::BadValue, item.span(), Some(&id), "`trigger` must be true or false");
+            false
+        }),
+    };
+    let langs = langs_field(cx, t, Some(&id)).unwrap_or_else(|| default_langs.to_vec());
+    let explain_span = t.get("explain").and_then(Item::span);
+    let explain = string_field(cx, t, "explain", Some(&id));
+    if explain.is_none() && t.get("explain").is_none() {
+        cx.err(ErrorCode::MissingField, id_span.clone(), Some(&id), "missing `explain` (a locale key)");
+    }
+    let any = literal_list(cx, t, "any", &id);
+    let all = match t.get("all") {
+        None => Vec::new(),
+        Some(item) => match item.as_array() {
+            Some(arr) => {
+                let mut groups = Vec::new();
+                for v in arr.iter() {
+                    match v.as_array() {
+                        Some(inner) => {
+                            let group = literals(cx, inner.iter(), &id);
+                            if group.is_empty() {
+                                cx.err(ErrorCode::EmptyPattern, v.span(), Some(&id), "empty group in `all`");
+                            }
+                            groups.push(group);
+                        }
+                        None => cx.err(
+                            ErrorCode::BadValue,
+                            v.span(),
+                            Some(&id),
+                            "`all` is a list of groups: write `all = [[\"a\", \"b\"], [\"c\"]]`",
+                        ),
+                    }
+                }
+                if groups.is_empty() {
+                    cx.err(ErrorCode::EmptyPattern, item.span(), Some(&id), "`all` has no groups");
+                }
+                groups
+            }
+            None => {
+                cx.err(ErrorCode::BadValue, item.span(), Some(&id), "`all` must be an array of arrays of strings");
+                Vec::new()
+            }
+        },
+    };
+    if t.get("any").is_some_and(|i| i.as_array().is_some_and(toml_edit::Array::is_empty)) {
+        cx.err(ErrorCode::EmptyPattern, t.get("any").and_then(Item::span), Some(&id), "`any` is empty");
+    }
+    let not = literal_list(cx, t, "not", &id);
+    let regex = match t.get("regex") {
+        None => None,
+        Some(item) => match item.as_str() {
+            Some("") => {
+                cx.err(ErrorCode::EmptyPattern, item.span(), Some(&id), "`regex` is empty");
+                None
+            }
+            Some(s) => {
+                match regex::RegexBuilder::new(s).size_limit(super::REGEX_SIZE_LIMIT).build() {
+                    Ok(_) => {}
+                    Err(regex::Error::CompiledTooBig(limit)) => cx.err(
+                        ErrorCode::RegexTooLarge,
+                        item.span(),
+                        Some(&id),
+                        format!("regex compiles to more than {limit} bytes"),
+                    ),
+                    Err(e) => {
+                        let msg = e.to_string();
+                        let msg = msg.split_whitespace().collect::<Vec<_>>().join(" ");
+                        cx.err(ErrorCode::BadRegex, item.span(), Some(&id), format!("invalid regex: {msg}"));
+                    }
+                }
+                Some((s.to_owned(), cx.loc(item.span())))
+            }
+            None => {
+                cx.err(ErrorCode::BadValue, item.span(), Some(&id), "`regex` must be a string");
+                None
+            }
+        },
+    };
+    if any.is_empty() && all.is_empty() && regex.is_none() && t.get("any").is_none() && t.get("all").is_none() {
+        cx.err(
+            ErrorCode::EmptyPattern,
+            id_span.clone(),
+            Some(&id),
+            "rule has no pattern: give `any`, `all` or `regex`",
+        );
+    }
+    let window = match t.get("window") {
+        None => None,
+        Some(item) => match item.as_integer() {
+            Some(w) if (1..=4096).contains(&w) => usize::try_from(w).ok(),
+            _ => {
+                cx.err(
+                    ErrorCode::BadValue,
+                    item.span(),
+                    Some(&id),
+                    "`window` must be an integer from 1 to 4096 (characters)",
+                );
+                None
+            }
+        },
+    };
+    if let Some(item) = t.get("description")
+        && item.as_str().is_none()
+    {
+        cx.err(ErrorCode::BadValue, item.span(), Some(&id), "`description` must be a string");
+    }
+    let examples = examples(cx, t, &id);
+    Some(RawRule {
+        location: cx.loc(id_span.or(table_span)),
+        explain_location: cx.loc(explain_span),
+        id,
+        family: family?,
+        stage: stage?,
+        weight: weight?,
+        trigger,
+        langs,
+        explain: explain?,
+        any,
+        all,
+        not,
+        regex,
+        window,
+        examples,
+    })
+}
+
+fn examples(cx: &mut Ctx<'_>, t: &Table, id: &str) -> Vec<Example> {
+    let Some(item) = t.get("example") else {
+        return Vec::new();
+    };
+    let Some(arr) = item.as_array_of_tables() else {
+        cx.err(
+            ErrorCode::BadValue,
+            item.span(),
+            Some(id),
+            "`example` must be written `[[rule.example]]`",
+        );
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for ex in arr.iter() {
+        for (key, v) in ex.iter() {
+            if !EXAMPLE_KEYS.contains(&key) {
+                let span = ex.key(key).and_then(toml_edit::Key::span).or_else(|| v.span());
+                cx.err(
+                    ErrorCode::UnknownField,
+                    span,
+                    Some(id),
+                    format!("unknown example field `{key}` (expected text, expect, note)"),
+                );
+            }
+        }
+        let text = ex.get("text").and_then(Item::as_str);
+        let expect = ex.get("expect").and_then(Item::as_str);
+        let location = cx.loc(ex.get("text").and_then(Item::span).or(ex.span()));
+        let expect = match expect {
+            Some("match") => Some(Expect::Match),
+            Some("no-match") => Some(Expect::NoMatch),
+            _ => {
+                cx.err(
+                    ErrorCode::BadValue,
+                    ex.get("expect").and_then(Item::span).or(ex.span()),
+                    Some(id),
+                    "example needs `expect = \"match\"` or `expect = \"no-match\"`",
+                );
+                None
+            }
+        };
+        match (text, expect) {
+            (Some(text), Some(expect)) => out.push(Example {
+                text: text.to_owned(),
+                expect,
+                location,
+            }),
+            (None, _) => cx.err(
+                ErrorCode::MissingField,
+                ex.span(),
+                Some(id),
+                "example needs `text`",
+            ),
+            _ => {}
+        }
+    }
+    out
+}
+
+fn string_field(cx: &mut Ctx<'_>, t: &Table, key: &str, rule: Option<&str>) -> Option<String> {
+    let item = t.get(key)?;
+    match item.as_str() {
+        Some(s) if !s.is_empty() => Some(s.to_owned()),
+        Some(_) => {
+            cx.err(ErrorCode::BadValue, item.span(), rule, format!("`{key}` is empty"));
+            None
+        }
+        None => {
+            cx.err(ErrorCode::BadValue, item.span(), rule, format!("`{key}` must be a string"));
+            None
+        }
+    }
+}
+
+fn langs_field(cx: &mut Ctx<'_>, t: &Table, rule: Option<&str>) -> Option<Vec<String>> {
+    let item = t.get("lang")?;
+    let Some(arr) = item.as_array() else {
+        cx.err(ErrorCode::BadValue, item.span(), rule, "`lang` must be a list, e.g. [\"zh\", \"en\"]");
+        return None;
+    };
+    let mut out = Vec::new();
+    for v in arr.iter() {
+        match v.as_str() {
+            Some(s) if LANGS.contains(&s) => out.push(s.to_owned()),
+            _ => cx.err(
+                ErrorCode::BadValue,
+                v.span(),
+                rule,
+                format!("unknown language {} (expected one of: {})", v.to_string().trim(), LANGS.join(", ")),
+            ),
+        }
+    }
+    Some(out)
+}
+
+fn literal_list(cx: &mut Ctx<'_>, t: &Table, key: &str, id: &str) -> Vec<Literal> {
+    match t.get(key) {
+        None => Vec::new(),
+        Some(item) => match item.as_array() {
+            Some(arr) => literals(cx, arr.iter(), id),
+            None => {
+                cx.err(
+                    ErrorCode::BadValue,
+                    item.span(),
+                    Some(id),
+                    format!("`{key}` must be an array of strings"),
+                );
+                Vec::new()
+            }
+        },
+    }
+}
+
+fn literals<'v>(cx: &mut Ctx<'_>, values: impl Iterator<Item = &'v Value>, id: &str) -> Vec<Literal> {
+    let mut out = Vec::new();
+    for v in values {
+        match v.as_str() {
+            Some(s) => {
+                let location = cx.loc(v.span());
+                if crate::text::normalize(s).as_str().trim().is_empty() {
+                    cx.err(
+                        ErrorCode::EmptyPattern,
+                        v.span(),
+                        Some(id),
+                        format!("literal {:?} is empty after normalization", s),
+                    );
+                } else {
+                    out.push(Literal {
+                        text: s.to_owned(),
+                        location,
+                    });
+                }
+            }
+            None => cx.err(ErrorCode::BadValue, v.span(), Some(id), "literals must be strings"),
+        }
+    }
+    out
+}

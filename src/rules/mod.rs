@@ -1,0 +1,280 @@
+//! Rule files: the raw model read from `rules/*.toml`, with positions, and its validation.
+//!
+//! The loader never stops at the first problem: it collects every error of every file, each
+//! with a code, a file, a line and a column, so one `scamguard rules lint` run shows them all.
+//! The schema and the error codes are documented in `rules/README.md`.
+
+mod load;
+
+use std::fmt;
+use std::ops::Range;
+use std::path::Path;
+
+pub use load::parse_source;
+
+use crate::engine::Stage;
+
+/// Languages a rule may declare.
+pub const LANGS: [&str; 2] = ["zh", "en"];
+
+/// Largest compiled size of one rule regex, in bytes.
+pub const REGEX_SIZE_LIMIT: usize = 256 * 1024;
+
+/// One rule file's text and where it came from (a path, or a name in tests).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Source {
+    /// Shown in errors, e.g. `rules/refund.toml`.
+    pub origin: String,
+    /// The TOML text.
+    pub text: String,
+}
+
+impl Source {
+    /// A source from an origin name and its text.
+    #[must_use]
+    pub fn new(origin: impl Into<String>, text: impl Into<String>) -> Self {
+        Self {
+            origin: origin.into(),
+            text: text.into(),
+        }
+    }
+}
+
+/// A position in a rule file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Location {
+    /// The file, as given in [`Source::origin`].
+    pub origin: String,
+    /// 1-based line.
+    pub line: usize,
+    /// 1-based column, in characters.
+    pub col: usize,
+}
+
+impl Location {
+    /// The location of byte `offset` in `text`.
+    #[must_use]
+    pub fn at(origin: &str, text: &str, offset: usize) -> Self {
+        let offset = offset.min(text.len());
+        let mut start = offset;
+        while !text.is_char_boundary(start) {
+            start -= 1;
+        }
+        let before = &text[..start];
+        let line = before.matches('\n').count() + 1;
+        let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+        let col = before[line_start..].chars().count() + 1;
+        Self {
+            origin: origin.to_owned(),
+            line,
+            col,
+        }
+    }
+}
+
+impl fmt::Display for Location {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}:{}:{}", self.origin, self.line, self.col)
+    }
+}
+
+/// The kind of a rule error. Each has a stable code, documented in `rules/README.md`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ErrorCode {
+    /// R000: the file is not valid TOML, or cannot be read.
+    Syntax,
+    /// R001: two rules share an id.
+    DuplicateId,
+    /// R002: `stage` is not one of pretext, hook, channel, control, extract.
+    UnknownStage,
+    /// R003: `regex` does not compile.
+    BadRegex,
+    /// R004: `regex` compiles to more than [`REGEX_SIZE_LIMIT`] bytes.
+    RegexTooLarge,
+    /// R005: a pattern, group or rule has nothing to match (also: a literal that normalizes to
+    /// nothing).
+    EmptyPattern,
+    /// R006: `explain` names a key missing from a locale.
+    UnknownLocaleKey,
+    /// R007: a field the schema does not know (usually a typo).
+    UnknownField,
+    /// R008: a required field is missing.
+    MissingField,
+    /// R009: a field has the wrong type or a value out of range.
+    BadValue,
+    /// R010: an inline example does not give the result it expects.
+    ExampleFailed,
+    /// R011: a rule lacks a `match` or a `no-match` example.
+    MissingExample,
+}
+
+impl ErrorCode {
+    /// The stable code, e.g. `R003`.
+    #[must_use]
+    pub fn code(self) -> &'static str {
+        match self {
+            ErrorCode::Syntax => "R000",
+            ErrorCode::DuplicateId => "R001",
+            ErrorCode::UnknownStage => "R002",
+            ErrorCode::BadRegex => "R003",
+            ErrorCode::RegexTooLarge => "R004",
+            ErrorCode::EmptyPattern => "R005",
+            ErrorCode::UnknownLocaleKey => "R006",
+            ErrorCode::UnknownField => "R007",
+            ErrorCode::MissingField => "R008",
+            ErrorCode::BadValue => "R009",
+            ErrorCode::ExampleFailed => "R010",
+            ErrorCode::MissingExample => "R011",
+        }
+    }
+}
+
+/// One problem in a rule file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RuleError {
+    /// What kind of problem.
+    pub code: ErrorCode,
+    /// Where.
+    pub location: Location,
+    /// The rule it belongs to, when known.
+    pub rule: Option<String>,
+    /// What is wrong, for a person.
+    pub message: String,
+}
+
+impl fmt::Display for RuleError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: error[{}]: ", self.location, self.code.code())?;
+        if let Some(id) = &self.rule {
+            write!(f, "rule `{id}`: ")?;
+        }
+        f.write_str(&self.message)
+    }
+}
+
+/// Every error found while loading a rule set. Never empty.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LoadErrors(pub Vec<RuleError>);
+
+impl fmt::Display for LoadErrors {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (i, e) in self.0.iter().enumerate() {
+            if i > 0 {
+                f.write_str("\n")?;
+            }
+            write!(f, "{e}")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for LoadErrors {}
+
+/// What an example expects of its rule.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Expect {
+    /// The rule must match the text.
+    Match,
+    /// The rule must not match the text.
+    NoMatch,
+}
+
+/// An inline example of a rule, run as a test by `rules lint` and the test suite.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Example {
+    /// The message.
+    pub text: String,
+    /// What the rule must do with it.
+    pub expect: Expect,
+    /// Where the example is written.
+    pub location: Location,
+}
+
+/// A literal as written, with its position.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Literal {
+    /// The literal as written in the rule file (normalized when compiled).
+    pub text: String,
+    /// Where it is written.
+    pub location: Location,
+}
+
+/// A rule as read from a file: validated fields, uncompiled patterns.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RawRule {
+    /// Unique id.
+    pub id: String,
+    /// Scam family.
+    pub family: String,
+    /// Stage of the scam chain.
+    pub stage: Stage,
+    /// Score contribution, 0..=100.
+    pub weight: u32,
+    /// A hard trigger.
+    pub trigger: bool,
+    /// Languages the rule is written for.
+    pub langs: Vec<String>,
+    /// Locale key of the explanation.
+    pub explain: String,
+    /// `any`: one group, at least one literal must occur (empty: no such group).
+    pub any: Vec<Literal>,
+    /// `all`: every group must have one of its literals.
+    pub all: Vec<Vec<Literal>>,
+    /// `not`: any of these literals anywhere in the message vetoes the rule.
+    pub not: Vec<Literal>,
+    /// Optional regex that must also match, over the normalized text.
+    pub regex: Option<(String, Location)>,
+    /// Optional proximity window, in characters of normalized text, that must hold every
+    /// required hit.
+    pub window: Option<usize>,
+    /// Inline examples.
+    pub examples: Vec<Example>,
+    /// Where the rule starts (its `id`).
+    pub location: Location,
+    /// Where `explain` is written, for locale-key errors.
+    pub explain_location: Location,
+}
+
+/// Read every `*.toml` file of `dir`, sorted by name, as sources.
+///
+/// # Errors
+/// A directory that cannot be read, a file that cannot be read or is not UTF-8: each is an
+/// `R000` error naming the path; every readable file is still read so all errors show at once.
+pub fn read_dir(dir: &Path) -> Result<Vec<Source>, LoadErrors> {
+    let at = |origin: String, message: String| RuleError {
+        code: ErrorCode::Syntax,
+        location: Location { origin, line: 1, col: 1 },
+        rule: None,
+        message,
+    };
+    let entries = std::fs::read_dir(dir).map_err(|e| {
+        LoadErrors(vec![at(dir.display().to_string(), format!("cannot read rules directory: {e}"))])
+    })?;
+    let mut paths: Vec<_> = entries
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|e| e == "toml") && p.is_file())
+        .collect();
+    paths.sort();
+    let mut sources = Vec::new();
+    let mut errors = Vec::new();
+    for p in paths {
+        let origin = p.display().to_string();
+        match std::fs::read(&p) {
+            Ok(bytes) => match String::from_utf8(bytes) {
+                Ok(text) => sources.push(Source { origin, text }),
+                Err(e) => errors.push(at(origin, format!("not UTF-8: {e}"))),
+            },
+            Err(e) => errors.push(at(origin, format!("cannot read: {e}"))),
+        }
+    }
+    if sources.is_empty() && errors.is_empty() {
+        errors.push(at(dir.display().to_string(), "no *.toml rule files in this directory".into()));
+    }
+    if errors.is_empty() { Ok(sources) } else { Err(LoadErrors(errors)) }
+}
+
+/// Byte span helper: location of a span start in a source.
+pub(crate) fn loc(source: &Source, span: Option<Range<usize>>) -> Location {
+    Location::at(&source.origin, &source.text, span.map_or(0, |s| s.start))
+}
