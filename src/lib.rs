@@ -4,7 +4,6 @@
 //! and never name a Telegram type; `bot` is the only module that reads teloxide types.
 
 pub mod conversation;
-pub mod embedded;
 pub mod engine;
 pub mod rules;
 pub mod sessions;

@@ -20,7 +20,7 @@ pub struct CheckArgs {
     /// Print JSON (one object per message) instead of text.
     #[arg(long)]
     pub json: bool,
-    /// Rules directory (default: ./rules if present, else the rules built into the binary).
+    /// Rules directory (default: $SCAMGUARD_RULES, else ./rules).
     #[arg(long)]
     pub rules: Option<PathBuf>,
 }

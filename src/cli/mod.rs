@@ -12,18 +12,20 @@ use std::process::ExitCode;
 
 use crate::engine::{Engine, LoadOptions};
 
-/// Load rules from `dir`, or `./rules` when present, or the rules built into the binary.
-/// Errors are printed; the exit code to return is given back.
+/// Directory the rules are read from when none is given: `$SCAMGUARD_RULES`, else `./rules`.
+#[must_use]
+pub fn default_rules_dir() -> std::path::PathBuf {
+    std::env::var_os("SCAMGUARD_RULES").map_or_else(|| "rules".into(), Into::into)
+}
+
+/// Load rules from `dir` (default: [`default_rules_dir`]). Errors are printed; the exit code to
+/// return is given back.
 ///
 /// # Errors
 /// The rules do not load: every error has been printed to standard error.
 pub fn load_engine(dir: Option<&Path>) -> Result<Engine, ExitCode> {
-    let result = match dir {
-        Some(d) => Engine::load_dir(d),
-        None if Path::new("rules").is_dir() => Engine::load_dir(Path::new("rules")),
-        None => Engine::from_sources(&crate::embedded::rule_sources(), &LoadOptions::default()),
-    };
-    result.map_err(|errors| {
+    let dir = dir.map_or_else(default_rules_dir, Path::to_path_buf);
+    Engine::load_dir_with(&dir, &LoadOptions::default()).map_err(|errors| {
         eprintln!("{errors}");
         ExitCode::from(EXIT_ERROR)
     })
