@@ -27,7 +27,9 @@ pub fn fluent_ids(ftl: &str) -> HashSet<String> {
             let (id, _) = l.split_once('=')?;
             let id = id.trim_end();
             let ok = id.starts_with(|c: char| c.is_ascii_alphabetic())
-                && id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+                && id
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
             ok.then(|| id.to_owned())
         })
         .collect()

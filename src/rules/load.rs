@@ -65,19 +65,30 @@ pub fn parse_source(
         Ok(doc) => doc,
         Err(e) => {
             let msg = e.message().split_whitespace().collect::<Vec<_>>().join(" ");
-            cx.err(ErrorCode::Syntax, e.span(), None, format!("invalid TOML: {msg}"));
+            cx.err(
+                ErrorCode::Syntax,
+                e.span(),
+                None,
+                format!("invalid TOML: {msg}"),
+            );
             return Vec::new();
         }
     };
     let root = doc.as_table();
     for (key, item) in root.iter() {
         if !FILE_KEYS.contains(&key) {
-            let span = root.key(key).and_then(toml_edit::Key::span).or_else(|| item.span());
+            let span = root
+                .key(key)
+                .and_then(toml_edit::Key::span)
+                .or_else(|| item.span());
             cx.err(
                 ErrorCode::UnknownField,
                 span,
                 None,
-                format!("unknown top-level field `{key}` (expected one of: {})", FILE_KEYS.join(", ")),
+                format!(
+                    "unknown top-level field `{key}` (expected one of: {})",
+                    FILE_KEYS.join(", ")
+                ),
             );
         }
     }
@@ -85,7 +96,12 @@ pub fn parse_source(
     let default_langs = langs_field(&mut cx, root, None).unwrap_or_default();
 
     let Some(rules_item) = root.get("rule") else {
-        cx.err(ErrorCode::MissingField, Some(0..0), None, "no `[[rule]]` in this file");
+        cx.err(
+            ErrorCode::MissingField,
+            Some(0..0),
+            None,
+            "no `[[rule]]` in this file",
+        );
         return Vec::new();
     };
     let Some(rules) = rules_item.as_array_of_tables() else {
@@ -126,17 +142,28 @@ fn parse_rule(
     let rid = rid.as_deref();
     for (key, item) in t.iter() {
         if !RULE_KEYS.contains(&key) {
-            let span = t.key(key).and_then(toml_edit::Key::span).or_else(|| item.span());
+            let span = t
+                .key(key)
+                .and_then(toml_edit::Key::span)
+                .or_else(|| item.span());
             cx.err(
                 ErrorCode::UnknownField,
                 span,
                 rid,
-                format!("unknown field `{key}` (expected one of: {})", RULE_KEYS.join(", ")),
+                format!(
+                    "unknown field `{key}` (expected one of: {})",
+                    RULE_KEYS.join(", ")
+                ),
             );
         }
     }
     let Some(id) = id else {
-        cx.err(ErrorCode::MissingField, table_span, None, "rule without `id`");
+        cx.err(
+            ErrorCode::MissingField,
+            table_span,
+            None,
+            "rule without `id`",
+        );
         return None;
     };
     if id.is_empty()
@@ -151,7 +178,8 @@ fn parse_rule(
             "ids use lowercase ASCII letters, digits, `.`, `_` and `-`",
         );
     }
-    let family = string_field(cx, t, "family", Some(&id)).or_else(|| default_family.map(str::to_owned));
+    let family =
+        string_field(cx, t, "family", Some(&id)).or_else(|| default_family.map(str::to_owned));
     if family.is_none() {
         cx.err(
             ErrorCode::MissingField,
@@ -162,7 +190,12 @@ fn parse_rule(
     }
     let stage = match t.get("stage") {
         None => {
-            cx.err(ErrorCode::MissingField, id_span.clone(), Some(&id), "missing `stage`");
+            cx.err(
+                ErrorCode::MissingField,
+                id_span.clone(),
+                Some(&id),
+                "missing `stage`",
+            );
             None
         }
         Some(item) => match item.as_str() {
@@ -179,14 +212,24 @@ fn parse_rule(
                 st
             }
             None => {
-                cx.err(ErrorCode::BadValue, item.span(), Some(&id), "`stage` must be a string");
+                cx.err(
+                    ErrorCode::BadValue,
+                    item.span(),
+                    Some(&id),
+                    "`stage` must be a string",
+                );
                 None
             }
         },
     };
     let weight = match t.get("weight") {
         None => {
-            cx.err(ErrorCode::MissingField, id_span.clone(), Some(&id), "missing `weight`");
+            cx.err(
+                ErrorCode::MissingField,
+                id_span.clone(),
+                Some(&id),
+                "missing `weight`",
+            );
             None
         }
         Some(item) => match item.as_integer() {
@@ -205,7 +248,12 @@ fn parse_rule(
     let trigger = match t.get("trigger") {
         None => false,
         Some(item) => item.as_bool().unwrap_or_else(|| {
-            cx.err(ErrorCode::BadValue, item.span(), Some(&id), "`trigger` must be true or false");
+            cx.err(
+                ErrorCode::BadValue,
+                item.span(),
+                Some(&id),
+                "`trigger` must be true or false",
+            );
             false
         }),
     };
@@ -213,16 +261,22 @@ fn parse_rule(
     let explain_span = t.get("explain").and_then(Item::span);
     let explain = string_field(cx, t, "explain", Some(&id));
     if explain.is_none() && t.get("explain").is_none() {
-        cx.err(ErrorCode::MissingField, id_span.clone(), Some(&id), "missing `explain` (a locale key)");
+        cx.err(
+            ErrorCode::MissingField,
+            id_span.clone(),
+            Some(&id),
+            "missing `explain` (a locale key)",
+        );
     }
     let any = literal_list(cx, t, "any", &id);
     let all = match t.get("all") {
         None => Vec::new(),
-        Some(item) => match item.as_array() {
-            Some(arr) => {
-                let mut groups = Vec::new();
-                for v in arr.iter() {
-                    match v.as_array() {
+        Some(item) => {
+            match item.as_array() {
+                Some(arr) => {
+                    let mut groups = Vec::new();
+                    for v in arr.iter() {
+                        match v.as_array() {
                         Some(inner) => {
                             let group = literals(cx, inner.iter(), &id);
                             if group.is_empty() {
@@ -237,31 +291,57 @@ fn parse_rule(
                             "`all` is a list of groups: write `all = [[\"a\", \"b\"], [\"c\"]]`",
                         ),
                     }
+                    }
+                    if groups.is_empty() {
+                        cx.err(
+                            ErrorCode::EmptyPattern,
+                            item.span(),
+                            Some(&id),
+                            "`all` has no groups",
+                        );
+                    }
+                    groups
                 }
-                if groups.is_empty() {
-                    cx.err(ErrorCode::EmptyPattern, item.span(), Some(&id), "`all` has no groups");
+                None => {
+                    cx.err(
+                        ErrorCode::BadValue,
+                        item.span(),
+                        Some(&id),
+                        "`all` must be an array of arrays of strings",
+                    );
+                    Vec::new()
                 }
-                groups
             }
-            None => {
-                cx.err(ErrorCode::BadValue, item.span(), Some(&id), "`all` must be an array of arrays of strings");
-                Vec::new()
-            }
-        },
+        }
     };
-    if t.get("any").is_some_and(|i| i.as_array().is_some_and(toml_edit::Array::is_empty)) {
-        cx.err(ErrorCode::EmptyPattern, t.get("any").and_then(Item::span), Some(&id), "`any` is empty");
+    if t.get("any")
+        .is_some_and(|i| i.as_array().is_some_and(toml_edit::Array::is_empty))
+    {
+        cx.err(
+            ErrorCode::EmptyPattern,
+            t.get("any").and_then(Item::span),
+            Some(&id),
+            "`any` is empty",
+        );
     }
     let not = literal_list(cx, t, "not", &id);
     let regex = match t.get("regex") {
         None => None,
         Some(item) => match item.as_str() {
             Some("") => {
-                cx.err(ErrorCode::EmptyPattern, item.span(), Some(&id), "`regex` is empty");
+                cx.err(
+                    ErrorCode::EmptyPattern,
+                    item.span(),
+                    Some(&id),
+                    "`regex` is empty",
+                );
                 None
             }
             Some(s) => {
-                match regex::RegexBuilder::new(s).size_limit(super::REGEX_SIZE_LIMIT).build() {
+                match regex::RegexBuilder::new(s)
+                    .size_limit(super::REGEX_SIZE_LIMIT)
+                    .build()
+                {
                     Ok(_) => {}
                     Err(regex::Error::CompiledTooBig(limit)) => cx.err(
                         ErrorCode::RegexTooLarge,
@@ -272,18 +352,33 @@ fn parse_rule(
                     Err(e) => {
                         let msg = e.to_string();
                         let msg = msg.split_whitespace().collect::<Vec<_>>().join(" ");
-                        cx.err(ErrorCode::BadRegex, item.span(), Some(&id), format!("invalid regex: {msg}"));
+                        cx.err(
+                            ErrorCode::BadRegex,
+                            item.span(),
+                            Some(&id),
+                            format!("invalid regex: {msg}"),
+                        );
                     }
                 }
                 Some((s.to_owned(), cx.loc(item.span())))
             }
             None => {
-                cx.err(ErrorCode::BadValue, item.span(), Some(&id), "`regex` must be a string");
+                cx.err(
+                    ErrorCode::BadValue,
+                    item.span(),
+                    Some(&id),
+                    "`regex` must be a string",
+                );
                 None
             }
         },
     };
-    if any.is_empty() && all.is_empty() && regex.is_none() && t.get("any").is_none() && t.get("all").is_none() {
+    if any.is_empty()
+        && all.is_empty()
+        && regex.is_none()
+        && t.get("any").is_none()
+        && t.get("all").is_none()
+    {
         cx.err(
             ErrorCode::EmptyPattern,
             id_span.clone(),
@@ -309,7 +404,12 @@ fn parse_rule(
     if let Some(item) = t.get("description")
         && item.as_str().is_none()
     {
-        cx.err(ErrorCode::BadValue, item.span(), Some(&id), "`description` must be a string");
+        cx.err(
+            ErrorCode::BadValue,
+            item.span(),
+            Some(&id),
+            "`description` must be a string",
+        );
     }
     let examples = examples(cx, t, &id);
     Some(RawRule {
@@ -348,7 +448,10 @@ fn examples(cx: &mut Ctx<'_>, t: &Table, id: &str) -> Vec<Example> {
     for ex in arr.iter() {
         for (key, v) in ex.iter() {
             if !EXAMPLE_KEYS.contains(&key) {
-                let span = ex.key(key).and_then(toml_edit::Key::span).or_else(|| v.span());
+                let span = ex
+                    .key(key)
+                    .and_then(toml_edit::Key::span)
+                    .or_else(|| v.span());
                 cx.err(
                     ErrorCode::UnknownField,
                     span,
@@ -396,11 +499,21 @@ fn string_field(cx: &mut Ctx<'_>, t: &Table, key: &str, rule: Option<&str>) -> O
     match item.as_str() {
         Some(s) if !s.is_empty() => Some(s.to_owned()),
         Some(_) => {
-            cx.err(ErrorCode::BadValue, item.span(), rule, format!("`{key}` is empty"));
+            cx.err(
+                ErrorCode::BadValue,
+                item.span(),
+                rule,
+                format!("`{key}` is empty"),
+            );
             None
         }
         None => {
-            cx.err(ErrorCode::BadValue, item.span(), rule, format!("`{key}` must be a string"));
+            cx.err(
+                ErrorCode::BadValue,
+                item.span(),
+                rule,
+                format!("`{key}` must be a string"),
+            );
             None
         }
     }
@@ -409,7 +522,12 @@ fn string_field(cx: &mut Ctx<'_>, t: &Table, key: &str, rule: Option<&str>) -> O
 fn langs_field(cx: &mut Ctx<'_>, t: &Table, rule: Option<&str>) -> Option<Vec<String>> {
     let item = t.get("lang")?;
     let Some(arr) = item.as_array() else {
-        cx.err(ErrorCode::BadValue, item.span(), rule, "`lang` must be a list, e.g. [\"zh\", \"en\"]");
+        cx.err(
+            ErrorCode::BadValue,
+            item.span(),
+            rule,
+            "`lang` must be a list, e.g. [\"zh\", \"en\"]",
+        );
         return None;
     };
     let mut out = Vec::new();
@@ -420,7 +538,11 @@ fn langs_field(cx: &mut Ctx<'_>, t: &Table, rule: Option<&str>) -> Option<Vec<St
                 ErrorCode::BadValue,
                 v.span(),
                 rule,
-                format!("unknown language {} (expected one of: {})", v.to_string().trim(), LANGS.join(", ")),
+                format!(
+                    "unknown language {} (expected one of: {})",
+                    v.to_string().trim(),
+                    LANGS.join(", ")
+                ),
             ),
         }
     }
@@ -445,7 +567,11 @@ fn literal_list(cx: &mut Ctx<'_>, t: &Table, key: &str, id: &str) -> Vec<Literal
     }
 }
 
-fn literals<'v>(cx: &mut Ctx<'_>, values: impl Iterator<Item = &'v Value>, id: &str) -> Vec<Literal> {
+fn literals<'v>(
+    cx: &mut Ctx<'_>,
+    values: impl Iterator<Item = &'v Value>,
+    id: &str,
+) -> Vec<Literal> {
     let mut out = Vec::new();
     for v in values {
         match v.as_str() {
@@ -456,7 +582,7 @@ fn literals<'v>(cx: &mut Ctx<'_>, values: impl Iterator<Item = &'v Value>, id: &
                         ErrorCode::EmptyPattern,
                         v.span(),
                         Some(id),
-                        format!("literal {:?} is empty after normalization", s),
+                        format!("literal {s:?} is empty after normalization"),
                     );
                 } else {
                     out.push(Literal {
@@ -465,7 +591,12 @@ fn literals<'v>(cx: &mut Ctx<'_>, values: impl Iterator<Item = &'v Value>, id: &
                     });
                 }
             }
-            None => cx.err(ErrorCode::BadValue, v.span(), Some(id), "literals must be strings"),
+            None => cx.err(
+                ErrorCode::BadValue,
+                v.span(),
+                Some(id),
+                "literals must be strings",
+            ),
         }
     }
     out

@@ -243,12 +243,19 @@ pub struct RawRule {
 pub fn read_dir(dir: &Path) -> Result<Vec<Source>, LoadErrors> {
     let at = |origin: String, message: String| RuleError {
         code: ErrorCode::Syntax,
-        location: Location { origin, line: 1, col: 1 },
+        location: Location {
+            origin,
+            line: 1,
+            col: 1,
+        },
         rule: None,
         message,
     };
     let entries = std::fs::read_dir(dir).map_err(|e| {
-        LoadErrors(vec![at(dir.display().to_string(), format!("cannot read rules directory: {e}"))])
+        LoadErrors(vec![at(
+            dir.display().to_string(),
+            format!("cannot read rules directory: {e}"),
+        )])
     })?;
     let mut paths: Vec<_> = entries
         .filter_map(Result::ok)
@@ -269,9 +276,16 @@ pub fn read_dir(dir: &Path) -> Result<Vec<Source>, LoadErrors> {
         }
     }
     if sources.is_empty() && errors.is_empty() {
-        errors.push(at(dir.display().to_string(), "no *.toml rule files in this directory".into()));
+        errors.push(at(
+            dir.display().to_string(),
+            "no *.toml rule files in this directory".into(),
+        ));
     }
-    if errors.is_empty() { Ok(sources) } else { Err(LoadErrors(errors)) }
+    if errors.is_empty() {
+        Ok(sources)
+    } else {
+        Err(LoadErrors(errors))
+    }
 }
 
 /// Byte span helper: location of a span start in a source.
