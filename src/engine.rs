@@ -150,7 +150,9 @@ impl Scan {
     /// Set of stages present, as a bitmask of [`Stage::bit`].
     #[must_use]
     pub fn stages(&self) -> u8 {
-        self.findings.iter().fold(0, |acc, f| acc | f.rule.stage.bit())
+        self.findings
+            .iter()
+            .fold(0, |acc, f| acc | f.rule.stage.bit())
     }
 
     /// Whether any finding is a hard trigger.
@@ -166,9 +168,7 @@ use std::path::Path;
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 use regex::{Regex, RegexBuilder, RegexSet, RegexSetBuilder};
 
-use crate::rules::{
-    self, ErrorCode, Example, Expect, LoadErrors, RawRule, RuleError, Source,
-};
+use crate::rules::{self, ErrorCode, Example, Expect, LoadErrors, RawRule, RuleError, Source};
 use crate::text::{Normalized, normalize};
 
 /// Score thresholds that turn findings into a message-level [`Level`].
@@ -228,6 +228,38 @@ enum Slot {
     Group(u32),
     /// The `not` list of a rule, by rule index.
     Not(u32),
+}
+
+/// A rule literal as the automaton sees it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct FoldedLiteral {
+    /// Normalized text, without boundary markers.
+    pub body: String,
+    /// An ASCII word boundary is required before it.
+    pub bound_start: bool,
+    /// An ASCII word boundary is required after it.
+    pub bound_end: bool,
+}
+
+/// Normalize a rule literal and read its boundary markers: a literal starting (ending) with an
+/// ASCII letter or digit matches only at a word boundary there, unless it starts (ends) with
+/// `*`.
+pub(crate) fn fold_literal(text: &str) -> FoldedLiteral {
+    let folded = normalize(text);
+    let folded = folded.as_str().trim();
+    let (bound_start, body) = match folded.strip_prefix('*') {
+        Some(rest) => (false, rest),
+        None => (folded.starts_with(|c: char| c.is_ascii_alphanumeric()), folded),
+    };
+    let (bound_end, body) = match body.strip_suffix('*') {
+        Some(rest) => (false, rest),
+        None => (body.ends_with(|c: char| c.is_ascii_alphanumeric()), body),
+    };
+    FoldedLiteral {
+        body: body.to_owned(),
+        bound_start,
+        bound_end,
+    }
 }
 
 /// Where a literal hit counts.
@@ -368,18 +400,13 @@ impl Engine {
         for r in raw {
             let ri = u32::try_from(rules_out.len()).expect("fewer than 2^32 rules");
             let mut add = |text: &str, slot: Slot| {
-                let folded = normalize(text);
-                let folded = folded.as_str().trim();
-                let (bound_start, body) = match folded.strip_prefix('*') {
-                    Some(rest) => (false, rest),
-                    None => (folded.starts_with(|c: char| c.is_ascii_alphanumeric()), folded),
-                };
-                let (bound_end, body) = match body.strip_suffix('*') {
-                    Some(rest) => (false, rest),
-                    None => (body.ends_with(|c: char| c.is_ascii_alphanumeric()), body),
-                };
-                let idx = *literal_index.entry(body.to_owned()).or_insert_with(|| {
-                    literals.push(body.to_owned());
+                let FoldedLiteral {
+                    body,
+                    bound_start,
+                    bound_end,
+                } = fold_literal(text);
+                let idx = *literal_index.entry(body.clone()).or_insert_with(|| {
+                    literals.push(body);
                     targets.push(Vec::new());
                     literals.len() - 1
                 });
@@ -410,7 +437,10 @@ impl Engine {
             let regex = match &r.regex {
                 None => None,
                 Some((pattern, location)) => {
-                    match RegexBuilder::new(pattern).size_limit(rules::REGEX_SIZE_LIMIT).build() {
+                    match RegexBuilder::new(pattern)
+                        .size_limit(rules::REGEX_SIZE_LIMIT)
+                        .build()
+                    {
                         Ok(re) => {
                             regex_sources.push(pattern.clone());
                             regexes.push(re);
@@ -431,7 +461,10 @@ impl Engine {
                                 code: ErrorCode::BadRegex,
                                 location: location.clone(),
                                 rule: Some(r.id.clone()),
-                                message: format!("invalid regex: {}", msg.split_whitespace().collect::<Vec<_>>().join(" ")),
+                                message: format!(
+                                    "invalid regex: {}",
+                                    msg.split_whitespace().collect::<Vec<_>>().join(" ")
+                                ),
                             });
                             None
                         }
@@ -559,7 +592,9 @@ impl Engine {
             }
         }
         candidates.sort_unstable();
-        let needs_regex = candidates.iter().any(|&r| self.rules[r as usize].regex.is_some());
+        let needs_regex = candidates
+            .iter()
+            .any(|&r| self.rules[r as usize].regex.is_some());
         let regex_matches = needs_regex.then(|| self.regex_set.matches(s));
         let char_index = if candidates.is_empty() {
             Vec::new()
@@ -578,11 +613,16 @@ impl Engine {
                     continue;
                 }
                 let g = u32::MAX;
-                elems.extend(self.regexes[ri].find_iter(s).take(MAX_REGEX_MATCHES).map(|m| Hit {
-                    group: g,
-                    start_b: m.start() as u32,
-                    end_b: m.end() as u32,
-                }));
+                elems.extend(
+                    self.regexes[ri]
+                        .find_iter(s)
+                        .take(MAX_REGEX_MATCHES)
+                        .map(|m| Hit {
+                            group: g,
+                            start_b: m.start() as u32,
+                            end_b: m.end() as u32,
+                        }),
+                );
                 n_groups += 1;
             }
             let Some((span, chars)) = min_window(&char_index, &mut elems, n_groups) else {
@@ -616,7 +656,8 @@ impl Engine {
                     code: ErrorCode::MissingExample,
                     location: rule.location.clone(),
                     rule: Some(rule.meta.id.clone()),
-                    message: "every rule needs at least one `match` and one `no-match` example".into(),
+                    message: "every rule needs at least one `match` and one `no-match` example"
+                        .into(),
                 });
             }
             for ex in &rule.examples {
@@ -644,6 +685,9 @@ impl Engine {
         errors
     }
 }
+
+#[cfg(test)]
+mod tests;
 
 /// For each byte offset of `s` (and its end), the number of characters before it.
 fn char_index(s: &str) -> Vec<u32> {

@@ -577,7 +577,7 @@ fn literals<'v>(
         match v.as_str() {
             Some(s) => {
                 let location = cx.loc(v.span());
-                if crate::text::normalize(s).as_str().trim().is_empty() {
+                if crate::engine::fold_literal(s).body.is_empty() {
                     cx.err(
                         ErrorCode::EmptyPattern,
                         v.span(),
