@@ -6,6 +6,7 @@ use std::process::ExitCode;
 
 use super::EXIT_ERROR;
 use crate::engine::{Engine, LoadOptions};
+use crate::rules::ErrorCode;
 
 /// Arguments of `scamguard rules lint`.
 #[derive(Debug, clap::Args)]
@@ -71,31 +72,40 @@ pub fn run(args: &LintArgs) -> ExitCode {
             }
         }
     }
-    match Engine::load_dir_with(&args.dir, &options) {
-        Err(errors) => {
-            for e in &errors.0 {
-                println!("{e}");
-            }
-            eprintln!("{} error(s)", errors.0.len());
-            ExitCode::from(EXIT_ERROR)
+    // Examples run whenever the rules compile, even when a locale key is missing, so one run
+    // shows every problem.
+    let load_errors = Engine::load_dir_with(&args.dir, &options).err();
+    let engine = match &load_errors {
+        None => Engine::load_dir(&args.dir).ok(),
+        Some(e) if e.0.iter().all(|e| e.code == ErrorCode::UnknownLocaleKey) => {
+            Engine::load_dir(&args.dir).ok()
         }
-        Ok(engine) => {
-            let errors = engine.check_examples();
-            for e in &errors {
-                println!("{e}");
-            }
-            if errors.is_empty() {
-                println!(
-                    "{}: {} rules, {} literals: ok",
-                    args.dir.display(),
-                    engine.rules().len(),
-                    engine.literals().len()
-                );
-                ExitCode::SUCCESS
-            } else {
-                eprintln!("{} error(s)", errors.len());
-                ExitCode::from(EXIT_ERROR)
-            }
+        Some(_) => None,
+    };
+    let mut errors = load_errors.map(|e| e.0).unwrap_or_default();
+    if let Some(engine) = &engine {
+        errors.extend(engine.check_examples());
+    }
+    errors.sort_by(|a, b| {
+        let key = |e: &crate::rules::RuleError| (e.location.origin.clone(), e.location.line, e.location.col);
+        key(a).cmp(&key(b))
+    });
+    for e in &errors {
+        println!("{e}");
+    }
+    match (&engine, errors.is_empty()) {
+        (Some(engine), true) => {
+            println!(
+                "{}: {} rules, {} literals: ok",
+                args.dir.display(),
+                engine.rules().len(),
+                engine.literals().len()
+            );
+            ExitCode::SUCCESS
+        }
+        _ => {
+            eprintln!("{} error(s)", errors.len());
+            ExitCode::from(EXIT_ERROR)
         }
     }
 }
