@@ -1,0 +1,189 @@
+//! Text normalization: fold a message into the canonical form rules are written in, keeping a
+//! map back to the original so evidence quotes the user's own text.
+//!
+//! [`normalize`] is applied to every message and to every rule literal, so both fold the same
+//! way. The canonical form, in order of effect:
+//!
+//! 1. **NFKC**, per cluster (a character and the combining characters after it), so full-width
+//!    letters, digits and punctuation become ASCII (`ＶＸ` -> `vx`, `，` -> `,`), `①` -> `1`,
+//!    ligatures split, compatibility ideographs unify.
+//! 2. **Lowercase** (`char::to_lowercase`).
+//! 3. **Traditional -> Simplified**, character by character with the fast2s table (`帳戶` ->
+//!    `帐户`). fast2s's few two-character exceptions (乾隆, 計畫) are not applied; the data file
+//!    covers the ones rules care about.
+//! 4. **`[chars]`** from `variants.toml`: `。` -> `.`, `、` -> `,`, curly quotes -> ASCII,
+//!    `○` -> `〇`, dingbat digits `❶` -> `1`.
+//! 5. **Invisible characters removed**: general category Cf (zero-width space/joiners, soft
+//!    hyphen, bidi controls, BOM, tags), control characters other than whitespace, variation
+//!    selectors, the combining grapheme joiner and Hangul fillers.
+//! 6. **Whitespace** (including `\n` and `\t`) becomes a single ASCII space; leading and
+//!    trailing whitespace is dropped. Line structure is not kept.
+//! 7. **Separators between Han characters are dropped**: a run of whitespace, punctuation
+//!    (ASCII, CJK, general punctuation), symbols (including emoji) and stray combining marks
+//!    with a Han character on both sides disappears: `微 信`, `微-信`, `微.信`, `微❤️信`,
+//!    `微 - 信` all fold to `微信`. This also removes sentence punctuation between two Chinese
+//!    clauses (`丢失了，我们` -> `丢失了我们`), which helps phrases split by commas match.
+//!    Separators next to Latin letters or digits are kept (`share your screen`, `a-b`, `1 2`).
+//! 8. **Homoglyphs**: inside a word (letters and digits of non-Han scripts) that has an ASCII
+//!    letter, Cyrillic and Greek look-alikes fold to Latin (`pаypal` with Cyrillic `а` ->
+//!    `paypal`); words without an ASCII letter (Russian, Greek) are kept.
+//! 9. **Variants** (`[[variant]]` in `variants.toml`), one leftmost-longest pass: `薇信`, `威信`,
+//!    `v信`, `vx`, `wx` -> `微信`; `扣扣`, `q q` -> `qq`; Taiwan vocabulary `螢幕` -> `屏幕`,
+//!    `帳號` -> `账号`, `軟體` -> `软件`, `網路` -> `网络`, `簡訊` -> `短信`. Latin variants
+//!    respect word boundaries: `vx` folds in `加vx123` but not in `vxworks`.
+//! 10. **Numerals**: a run of 3 or more Han numerals and ASCII digits (with at least one
+//!     numeral) becomes ASCII digits (`九九九九` -> `9999`, `一三八` -> `138`); a lone `一` in
+//!     `一起` stays. Numbers with units (`九千`) are not evaluated.
+//! 11. **Thousands separators**: a comma between a digit and exactly three digits is dropped
+//!     (`9,999,999` -> `9999999`, `9，999` -> `9999`; `1,2` and `1,2345` stay).
+//!
+//! Steps 7 to 11 repeat (bounded) until the text stops changing, so `normalize` is idempotent.
+//! **Rule writers** therefore write literals lowercase, in mainland Simplified vocabulary, with
+//! ASCII digits and canonical forms: `微信`, `qq`, `屏幕共享`, `验证码`, `账户`, `9999`.
+//!
+//! The offset map stores, for every byte of the folded text, the original byte range of the
+//! character (or cluster) it came from; a variant replacement maps char by char when `from`
+//! and `to` have as many characters, else every output character maps to the union of the
+//! source. Inputs longer than `u32::MAX` bytes are folded up to that length.
+
+mod fold;
+mod tables;
+
+#[cfg(test)]
+mod tests;
+
+use std::ops::Range;
+
+use self::tables::TABLES;
+
+/// A normalized message with a byte-offset map back to the original text.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Normalized {
+    text: String,
+    /// For each byte of `text`, the original byte range `(start, end)` of the character or
+    /// cluster it came from. Ranges never decrease along the text.
+    map: Vec<(u32, u32)>,
+    /// Length of the (possibly truncated) original, for empty ranges at the end.
+    source_len: u32,
+}
+
+impl Normalized {
+    /// The folded text.
+    #[must_use]
+    pub fn as_str(&self) -> &str {
+        &self.text
+    }
+
+    /// Byte range in the original text that produced `range` of the folded text, covering
+    /// whole original characters. An empty range maps to the empty range where it sits; an
+    /// out-of-bounds or reversed range maps to `0..0`. Never panics.
+    #[must_use]
+    pub fn original_range(&self, range: Range<usize>) -> Range<usize> {
+        if range.start > range.end || range.end > self.map.len() {
+            return 0..0;
+        }
+        if range.start == range.end {
+            let at = self
+                .map
+                .get(range.start)
+                .map_or(self.source_len, |&(start, _)| start) as usize;
+            return at..at;
+        }
+        let start = self.map[range.start].0 as usize;
+        let end = self.map[range.end - 1].1 as usize;
+        start..end.max(start)
+    }
+}
+
+/// Normalize `input` (see the [module documentation](self) for the steps). Never panics, for
+/// any input.
+#[must_use]
+pub fn normalize(input: &str) -> Normalized {
+    let input = clamp(input);
+    let folded = fold::fold(&TABLES, input);
+    Normalized {
+        text: folded.text,
+        map: folded.map,
+        source_len: u32::try_from(input.len()).unwrap_or(u32::MAX),
+    }
+}
+
+/// The longest prefix of `input` the `u32` offset map can address.
+fn clamp(input: &str) -> &str {
+    let max = u32::MAX as usize;
+    if input.len() <= max {
+        return input;
+    }
+    let mut end = max;
+    while !input.is_char_boundary(end) {
+        end -= 1;
+    }
+    &input[..end]
+}
+
+/// Whether `c` is a Han (CJK ideographic) character: `Script=Han`, which covers the unified
+/// ideographs and their extensions, compatibility ideographs, radicals, `〇` and `々`. Kana,
+/// Hangul and CJK punctuation are not Han.
+#[must_use]
+pub fn is_cjk(c: char) -> bool {
+    TABLES.is_han(c)
+}
+
+/// The dominant script of a message, to pick a reply language.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Script {
+    /// Mostly Latin letters.
+    Latin,
+    /// Mostly Han characters, in Simplified Chinese.
+    Simplified,
+    /// Mostly Han characters, with Traditional-only characters.
+    Traditional,
+    /// Another script (Cyrillic, Japanese, Korean, ...), or no letters at all.
+    Other,
+}
+
+/// Guess the script of a message. Han characters weigh three letters each (a Chinese word is
+/// one or two characters, an English word about five letters). A Han text is
+/// [`Script::Traditional`] when at least one in twenty of its Han characters is one that
+/// Traditional -> Simplified conversion changes. Kana make a text Japanese ([`Script::Other`])
+/// once they are at least a fifth as many as its Han characters.
+#[must_use]
+pub fn script_hint(s: &str) -> Script {
+    let t = &*TABLES;
+    let (mut han, mut traditional, mut latin, mut kana, mut other) = (0usize, 0, 0, 0, 0);
+    for c in s.chars() {
+        if t.is_han(c) {
+            han += 1;
+            if t.t2s(c) != c {
+                traditional += 1;
+            }
+        } else if matches!(u32::from(c), 0x3040..=0x30FF | 0x31F0..=0x31FF | 0xFF66..=0xFF9D) {
+            kana += 1;
+        } else if c.is_alphabetic() {
+            let latin_letter = matches!(
+                u32::from(c),
+                0x41..=0x5A | 0x61..=0x7A | 0xC0..=0x24F | 0x1E00..=0x1EFF | 0xFF21..=0xFF3A | 0xFF41..=0xFF5A
+            ) && c != '×'
+                && c != '÷';
+            if latin_letter {
+                latin += 1;
+            } else {
+                other += 1;
+            }
+        }
+    }
+    let han_weight = han * 3;
+    if han > 0 && kana * 5 < han && han_weight >= latin && han_weight >= other {
+        return if traditional > 0 && traditional * 20 >= han {
+            Script::Traditional
+        } else {
+            Script::Simplified
+        };
+    }
+    let other = other + kana;
+    if latin > 0 && latin >= other && latin >= han_weight {
+        Script::Latin
+    } else {
+        Script::Other
+    }
+}
