@@ -1,5 +1,5 @@
-//! The compiled matcher: one Aho-Corasick automaton over every rule literal, one `RegexSet`
-//! over every regex, rule predicates evaluated on a hit bitset.
+//! The compiled matcher: one Aho-Corasick automaton over every rule literal, rule predicates
+//! evaluated on a hit bitset, and each regex run only for rules whose literals already hit.
 
 use std::fmt;
 use std::ops::Range;
@@ -166,7 +166,7 @@ use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
-use regex::{Regex, RegexBuilder, RegexSet, RegexSetBuilder};
+use regex::{Regex, RegexBuilder};
 
 use crate::rules::{self, ErrorCode, Example, Expect, LoadErrors, RawRule, RuleError, Source};
 use crate::text::{Normalized, normalize};
@@ -249,7 +249,10 @@ pub(crate) fn fold_literal(text: &str) -> FoldedLiteral {
     let folded = folded.as_str().trim();
     let (bound_start, body) = match folded.strip_prefix('*') {
         Some(rest) => (false, rest),
-        None => (folded.starts_with(|c: char| c.is_ascii_alphanumeric()), folded),
+        None => (
+            folded.starts_with(|c: char| c.is_ascii_alphanumeric()),
+            folded,
+        ),
     };
     let (bound_end, body) = match body.strip_suffix('*') {
         Some(rest) => (false, rest),
@@ -298,7 +301,6 @@ pub struct Engine {
     group_rule: Vec<u32>,
     /// Rule index -> literal group count (0: regex-only rule, always a candidate).
     regex_only: Vec<u32>,
-    regex_set: RegexSet,
     regexes: Vec<Regex>,
     thresholds: Thresholds,
     literals: Vec<String>,
@@ -394,7 +396,6 @@ impl Engine {
         let mut targets: Vec<Vec<Target>> = Vec::new();
         let mut group_rule = Vec::new();
         let mut regex_only = Vec::new();
-        let mut regex_sources = Vec::new();
         let mut regexes = Vec::new();
         let mut rules_out = Vec::new();
         for r in raw {
@@ -442,7 +443,6 @@ impl Engine {
                         .build()
                     {
                         Ok(re) => {
-                            regex_sources.push(pattern.clone());
                             regexes.push(re);
                             Some(regexes.len() - 1)
                         }
@@ -494,10 +494,6 @@ impl Engine {
             .match_kind(MatchKind::Standard)
             .build(&literals)
             .expect("literal automaton builds");
-        let regex_set = RegexSetBuilder::new(&regex_sources)
-            .size_limit(rules::REGEX_SIZE_LIMIT.saturating_mul(regex_sources.len().max(1)))
-            .build()
-            .unwrap_or_else(|_| RegexSet::empty());
         let metas = rules_out.iter().map(|r| Arc::clone(&r.meta)).collect();
         Engine {
             rules: rules_out,
@@ -506,7 +502,6 @@ impl Engine {
             targets,
             group_rule,
             regex_only,
-            regex_set,
             regexes,
             thresholds,
             literals,
@@ -592,10 +587,6 @@ impl Engine {
             }
         }
         candidates.sort_unstable();
-        let needs_regex = candidates
-            .iter()
-            .any(|&r| self.rules[r as usize].regex.is_some());
-        let regex_matches = needs_regex.then(|| self.regex_set.matches(s));
         let char_index = if candidates.is_empty() {
             Vec::new()
         } else {
@@ -609,9 +600,10 @@ impl Engine {
             elems.extend(hits.iter().filter(|h| rule.groups.contains(&h.group)));
             let mut n_groups = rule.groups.len();
             if let Some(ri) = rule.regex {
-                if !regex_matches.as_ref().is_some_and(|m| m.matched(ri)) {
-                    continue;
-                }
+                // Each candidate's own regex, only for candidates: one shared RegexSet falls back
+                // to the PikeVM on Chinese text (a Unicode `\b` in any pattern stops its lazy
+                // DFA) and measured 100x slower than the literal pass. No match leaves the
+                // regex group empty, and `min_window` then finds no span.
                 let g = u32::MAX;
                 elems.extend(
                     self.regexes[ri]

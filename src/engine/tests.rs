@@ -16,10 +16,8 @@ fn occurrences(s: &str, literal: &str) -> Vec<(usize, usize)> {
     (0..s.len())
         .filter(|&i| s.is_char_boundary(i) && s[i..].starts_with(lit.body.as_str()))
         .map(|i| (i, i + lit.body.len()))
-        .filter(|&(a, b)| {
-            !(lit.bound_start && a > 0 && bytes[a - 1].is_ascii_alphanumeric())
-                && !(lit.bound_end && b < bytes.len() && bytes[b].is_ascii_alphanumeric())
-        })
+        .filter(|&(a, _)| !(lit.bound_start && a > 0 && bytes[a - 1].is_ascii_alphanumeric()))
+        .filter(|&(_, b)| !(lit.bound_end && b < bytes.len() && bytes[b].is_ascii_alphanumeric()))
         .collect()
 }
 
@@ -43,7 +41,12 @@ fn reference(raw: &[RawRule], text: &str) -> Vec<(String, std::ops::Range<usize>
         }
         if let Some((re, _)) = &r.regex {
             let re = Regex::new(re).unwrap();
-            groups.push(re.find_iter(s).take(256).map(|m| (m.start(), m.end())).collect());
+            groups.push(
+                re.find_iter(s)
+                    .take(256)
+                    .map(|m| (m.start(), m.end()))
+                    .collect(),
+            );
         }
         if groups.iter().any(Vec::is_empty) {
             continue;
@@ -101,9 +104,12 @@ fn engine(src: &str) -> Engine {
         .unwrap_or_else(|e| panic!("{e}"))
 }
 
-const LITERALS: [&str; 10] = ["ab", "b", "微信", "转账", "激活", "code", "code*", "*pin", "x y", "9"];
+const LITERALS: [&str; 10] = [
+    "ab", "b", "微信", "转账", "激活", "code", "code*", "*pin", "x y", "9",
+];
 const TOKENS: [&str; 14] = [
-    "ab", "b", "微信", "微 信", "转账", "激活", "code", "barcode", "codes", "pin", "x y", "9", " ", "。",
+    "ab", "b", "微信", "微 信", "转账", "激活", "code", "barcode", "codes", "pin", "x y", "9", " ",
+    "。",
 ];
 const REGEXES: [&str; 3] = [r"\d+", "a+b", "转.?账"];
 
@@ -208,7 +214,11 @@ fn evidence_quotes_the_original_text() {
     assert_eq!(&text[scan.findings[0].evidence.clone()], "屏幕，然后点共享");
     assert_eq!(scan.level, crate::engine::Level::Danger);
     // Too far apart for the window.
-    assert!(e.scan("屏幕很大很大很大很大很大很大，共享单车").findings.is_empty());
+    assert!(
+        e.scan("屏幕很大很大很大很大很大很大，共享单车")
+            .findings
+            .is_empty()
+    );
 }
 
 #[test]
@@ -240,7 +250,13 @@ fn levels_follow_triggers_scores_and_stages() {
 
 #[test]
 fn hostile_inputs_get_an_answer() {
-    let e = engine(&to_toml(&[GenRule { any: vec![2], all: vec![], not: vec![], regex: None, window: None }]));
+    let e = engine(&to_toml(&[GenRule {
+        any: vec![2],
+        all: vec![],
+        not: vec![],
+        regex: None,
+        window: None,
+    }]));
     let big = "微信".repeat(200_000);
     let scan = e.scan(&big);
     assert_eq!(scan.findings.len(), 1);
@@ -286,7 +302,10 @@ fn syntax_errors_and_oversized_regexes_are_reported() {
     assert_eq!(codes("[[rule]\nid = 1\n"), vec![(ErrorCode::Syntax, 1)]);
     let huge = "[[rule]]\nid = \"a\"\nfamily = \"f\"\nstage = \"hook\"\nweight = 5\nexplain = \"k\"\nany = [\"x\"]\nregex = '\\w{1000}\\w{1000}\\w{1000}'\n";
     assert_eq!(codes(huge), vec![(ErrorCode::RegexTooLarge, 8)]);
-    assert_eq!(codes("x = 1\n").iter().map(|c| c.0).collect::<Vec<_>>(), vec![ErrorCode::UnknownField, ErrorCode::MissingField]);
+    assert_eq!(
+        codes("x = 1\n").iter().map(|c| c.0).collect::<Vec<_>>(),
+        vec![ErrorCode::UnknownField, ErrorCode::MissingField]
+    );
 }
 
 #[test]
@@ -294,12 +313,18 @@ fn unknown_locale_keys_name_the_locales() {
     let mut keys = std::collections::HashSet::new();
     keys.insert("k".to_owned());
     let options = LoadOptions {
-        locales: vec![("en.ftl".into(), keys), ("zh-CN.ftl".into(), Default::default())],
+        locales: vec![
+            ("en.ftl".into(), keys),
+            ("zh-CN.ftl".into(), Default::default()),
+        ],
         ..LoadOptions::default()
     };
     let src = "[[rule]]\nid = \"a\"\nfamily = \"f\"\nstage = \"hook\"\nweight = 5\nexplain = \"k\"\nany = [\"x\"]\n";
     let err = Engine::from_sources(&[Source::new("t.toml", src)], &options).unwrap_err();
     assert_eq!(err.0.len(), 1);
     assert_eq!(err.0[0].code, ErrorCode::UnknownLocaleKey);
-    assert_eq!(err.0[0].to_string(), "t.toml:6:11: error[R006]: rule `a`: locale key `k` is missing from: zh-CN.ftl");
+    assert_eq!(
+        err.0[0].to_string(),
+        "t.toml:6:11: error[R006]: rule `a`: locale key `k` is missing from: zh-CN.ftl"
+    );
 }
