@@ -3,10 +3,14 @@
 //! The engine modules (`text`, `rules`, `engine`, `conversation`, `sessions`, `policy`) are pure
 //! and never name a Telegram type; `bot` is the only module that reads teloxide types.
 
-pub mod conversation;
-pub mod engine;
-pub mod rules;
-pub mod sessions;
-pub mod text;
 pub mod bot;
 pub mod cli;
+pub mod config;
+pub mod conversation;
+pub mod engine;
+pub mod guard;
+pub mod i18n;
+pub mod rules;
+pub mod sessions;
+pub mod store;
+pub mod text;

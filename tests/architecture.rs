@@ -33,9 +33,25 @@ fn engine_modules_do_not_name_teloxide() {
             }
         }
     }
-    assert!(checked >= 5, "expected to check the engine modules, checked {checked}");
-    for module in ["text", "rules", "engine.rs", "conversation.rs", "sessions.rs"] {
-        assert!(src.join(module).exists(), "engine module {module} is missing");
+    assert!(
+        checked >= 5,
+        "expected to check the engine modules, checked {checked}"
+    );
+    for module in [
+        "text",
+        "rules",
+        "engine.rs",
+        "conversation.rs",
+        "sessions.rs",
+    ] {
+        assert!(
+            src.join(module).exists(),
+            "engine module {module} is missing"
+        );
     }
-    assert!(offenders.is_empty(), "teloxide named outside src/bot:\n{}", offenders.join("\n"));
+    assert!(
+        offenders.is_empty(),
+        "teloxide named outside src/bot:\n{}",
+        offenders.join("\n")
+    );
 }

@@ -83,7 +83,10 @@ fn exit_status_says_the_level() {
     assert_eq!(out.status.code(), Some(12));
     let text = String::from_utf8(out.stdout).unwrap();
     assert!(text.starts_with("level: danger"), "{text}");
-    assert!(text.contains("\"共享 屏幕\""), "evidence is quoted from the original: {text}");
+    assert!(
+        text.contains("\"共享 屏幕\""),
+        "evidence is quoted from the original: {text}"
+    );
 }
 
 #[test]
@@ -92,7 +95,12 @@ fn json_output_carries_findings_and_evidence() {
     let out = check(d.path(), &["--json", "客服：请共享屏幕"]);
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(v["level"], "danger");
-    let ids: Vec<&str> = v["findings"].as_array().unwrap().iter().map(|f| f["id"].as_str().unwrap()).collect();
+    let ids: Vec<&str> = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["id"].as_str().unwrap())
+        .collect();
     assert_eq!(ids, ["t.control.screen_share", "t.pretext.cs"]);
     assert_eq!(v["findings"][0]["evidence"], "共享屏幕");
 }
@@ -100,12 +108,26 @@ fn json_output_carries_findings_and_evidence() {
 #[test]
 fn lines_mode_scans_each_line_and_exits_with_the_worst() {
     let d = rules_dir();
-    let out = run_stdin(&["check", "--rules", d.path().to_str().unwrap(), "--lines", "--json"], "你好\n我是客服\n\n共享屏幕\n".as_bytes());
+    let out = run_stdin(
+        &[
+            "check",
+            "--rules",
+            d.path().to_str().unwrap(),
+            "--lines",
+            "--json",
+        ],
+        "你好\n我是客服\n\n共享屏幕\n".as_bytes(),
+    );
     assert_eq!(out.status.code(), Some(12));
     let levels: Vec<String> = String::from_utf8(out.stdout)
         .unwrap()
         .lines()
-        .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap()["level"].as_str().unwrap().to_owned())
+        .map(|l| {
+            serde_json::from_str::<serde_json::Value>(l).unwrap()["level"]
+                .as_str()
+                .unwrap()
+                .to_owned()
+        })
         .collect();
     assert_eq!(levels, ["none", "caution", "danger"]);
 }
@@ -118,15 +140,33 @@ fn bad_input_gets_a_clear_answer_never_a_panic() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("not valid UTF-8"));
 
-    assert_eq!(run_stdin(&["check", "--rules", dir], b"").status.code(), Some(0));
+    assert_eq!(
+        run_stdin(&["check", "--rules", dir], b"").status.code(),
+        Some(0)
+    );
     let mut big = "普通的聊天内容，没有问题。".repeat(30_000).into_bytes();
     big.extend_from_slice("共享屏幕".as_bytes());
     let out = run_stdin(&["check", "--rules", dir], &big);
-    assert_eq!(out.status.code(), Some(12), "1 MB message: {}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(
+        out.status.code(),
+        Some(12),
+        "1 MB message: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let emoji = "😀".repeat(10_000);
-    assert_eq!(run_stdin(&["check", "--rules", dir], emoji.as_bytes()).status.code(), Some(0));
+    assert_eq!(
+        run_stdin(&["check", "--rules", dir], emoji.as_bytes())
+            .status
+            .code(),
+        Some(0)
+    );
     let controls: Vec<u8> = (0u8..32).chain([127]).collect();
-    assert_eq!(run_stdin(&["check", "--rules", dir], &controls).status.code(), Some(0));
+    assert_eq!(
+        run_stdin(&["check", "--rules", dir], &controls)
+            .status
+            .code(),
+        Some(0)
+    );
     let mixed = "客服 مرحبا Привет ｗｘ 共\u{200b}享\u{200b}屏\u{200b}幕";
     assert_eq!(check(d.path(), &[mixed]).status.code(), Some(12));
 }
@@ -137,15 +177,31 @@ fn broken_rules_directory_prints_every_error_and_exits_2() {
     std::fs::write(d.path().join("a.toml"), "[[rule]]\nid = \"x.y\"\nfamily = \"f\"\nstage = \"hookk\"\nweight = 5\nexplain = \"k\"\nany = [\"x\"]\n").unwrap();
     std::fs::write(d.path().join("b.toml"), "[[rule]\n").unwrap();
     std::fs::write(d.path().join("c.toml"), "[[rule]]\nid = \"x.y\"\nfamily = \"f\"\nstage = \"hook\"\nweight = 5\nexplain = \"k\"\nregex = \"(\"\n").unwrap();
-    let out = bin().args(["rules", "lint", d.path().to_str().unwrap()]).output().unwrap();
+    let out = bin()
+        .args(["rules", "lint", d.path().to_str().unwrap()])
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(2));
     let text = String::from_utf8(out.stdout).unwrap();
     let a = d.path().join("a.toml").display().to_string();
     let b = d.path().join("b.toml").display().to_string();
     let c = d.path().join("c.toml").display().to_string();
-    assert!(text.contains(&format!("{a}:4:9: error[R002]: rule `x.y`: unknown stage `hookk`")), "{text}");
-    assert!(text.contains(&format!("{b}:1:")) && text.contains("error[R000]"), "{text}");
-    assert!(text.contains(&format!("{c}:2:6: error[R001]: rule `x.y`: duplicate rule id (first at {a}:2:6)")), "{text}");
+    assert!(
+        text.contains(&format!(
+            "{a}:4:9: error[R002]: rule `x.y`: unknown stage `hookk`"
+        )),
+        "{text}"
+    );
+    assert!(
+        text.contains(&format!("{b}:1:")) && text.contains("error[R000]"),
+        "{text}"
+    );
+    assert!(
+        text.contains(&format!(
+            "{c}:2:6: error[R001]: rule `x.y`: duplicate rule id (first at {a}:2:6)"
+        )),
+        "{text}"
+    );
     assert!(text.contains(&format!("{c}:7:9: error[R003]")), "{text}");
     // The same rules make `check` refuse to run.
     assert_eq!(check(d.path(), &["x"]).status.code(), Some(2));
@@ -156,7 +212,14 @@ fn lint_runs_examples() {
     let d = rules_dir();
     let bad = RULES.replace("text = \"你好\"", "text = \"客服你好\"");
     std::fs::write(d.path().join("a.toml"), bad).unwrap();
-    let out = bin().args(["rules", "lint", d.path().to_str().unwrap()]).output().unwrap();
+    let out = bin()
+        .args(["rules", "lint", d.path().to_str().unwrap()])
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(2));
-    assert!(String::from_utf8(out.stdout).unwrap().contains("error[R010]: rule `t.pretext.cs`: example expects no match"));
+    assert!(
+        String::from_utf8(out.stdout)
+            .unwrap()
+            .contains("error[R010]: rule `t.pretext.cs`: example expects no match")
+    );
 }

@@ -29,9 +29,15 @@ fn every_explanation_key_exists_in_every_locale() {
     let locales = read_locales(&root().join("locales")).unwrap();
     let names: Vec<&str> = locales.iter().map(|(n, _)| n.as_str()).collect();
     for want in ["en.ftl", "zh-CN.ftl", "zh-TW.ftl"] {
-        assert!(names.iter().any(|n| n.ends_with(want)), "locale {want} missing: {names:?}");
+        assert!(
+            names.iter().any(|n| n.ends_with(want)),
+            "locale {want} missing: {names:?}"
+        );
     }
-    let options = LoadOptions { locales, ..LoadOptions::default() };
+    let options = LoadOptions {
+        locales,
+        ..LoadOptions::default()
+    };
     if let Err(e) = Engine::load_dir_with(&root().join("rules"), &options) {
         panic!("{e}");
     }
@@ -60,7 +66,10 @@ fn seed_trigger_sentences_are_danger_with_original_evidence() {
         let scan = e.scan(s);
         assert_eq!(scan.level, Level::Danger, "{s}: {scan:?}");
         for f in &scan.findings {
-            assert!(s.get(f.evidence.clone()).is_some_and(|q| !q.is_empty()), "{s}: bad evidence {f:?}");
+            assert!(
+                s.get(f.evidence.clone()).is_some_and(|q| !q.is_empty()),
+                "{s}: bad evidence {f:?}"
+            );
         }
     }
 }

@@ -87,7 +87,9 @@ pub fn run(args: &LintArgs) -> ExitCode {
         errors.extend(engine.check_examples());
     }
     errors.sort_by(|a, b| {
-        let key = |e: &crate::rules::RuleError| (e.location.origin.clone(), e.location.line, e.location.col);
+        let key = |e: &crate::rules::RuleError| {
+            (e.location.origin.clone(), e.location.line, e.location.col)
+        };
         key(a).cmp(&key(b))
     });
     for e in &errors {

@@ -1,0 +1,192 @@
+# scamguard: English user interface.
+# Plain text (no Markdown or HTML): Telegram shows it as written.
+# Every key here exists in zh-CN.ftl and zh-TW.ftl too; the tests check it.
+
+## /start, /help, /privacy
+
+start =
+    Hi! I help you spot scams while they are happening.
+
+    How to use me: forward me the messages you received (or paste them), or send /check followed by the text. I answer calmly while things look normal, and I warn you at once when something dangerous appears, such as a request to share your screen, install a remote-control app or "transfer money to verify your account".
+
+    Privacy: I never store or log the text of your messages.
+
+    /help shows all commands.
+
+help =
+    What I do: I read the messages you forward or paste, follow the conversation, and tell you when it turns into a known scam pattern: fake customer service, fake courier, "refund" or "account problem" stories, screen sharing, remote-control apps, transfers to "verify" or "activate" an account, "safe accounts", verification codes.
+
+    Commands:
+    /check TEXT: check one message on its own
+    /reset: forget this conversation and start over
+    /lang en | zh-CN | zh-TW: choose the language of my answers
+    /privacy: what I keep and what I do not
+
+    Forward several messages in a row and I answer once, after the last one. A dangerous message gets a warning immediately.
+
+privacy =
+    What I keep: your language choice, and for each warning the ids of the rules that matched, its level, and your "scam / not a scam" answer if you give one. Chat ids are stored only as salted hashes.
+    What I never keep: the text of your messages, in the database or in logs.
+    The conversation I follow lives only in memory and is forgotten after 30 minutes of silence, or at once with /reset.
+
+## /lang, /reset, /check
+
+lang-usage =
+    My answers are in { $current }. Choose another language:
+    /lang en (English)
+    /lang zh-CN (简体中文)
+    /lang zh-TW (繁體中文)
+lang-set = Done: I will answer in English from now on.
+reset-done = Done: I have forgotten this conversation. Forward the next messages whenever you like.
+check-usage = Send /check followed by the text of a message, for example: /check Your parcel was lost, add our WeChat for compensation. You can also reply /check to a message.
+check-clean = I found nothing I recognise as a scam in this message. That is not a guarantee: if someone asks you for money, codes or screen sharing, stop and call the official number yourself.
+check-caution = Level: { $level }. There are signs of a common scam pattern here, but nothing dangerous on its own yet. Be careful with what comes next.
+
+## Calm answer to a burst of forwarded messages
+
+calm-batch =
+    I have looked at { $count ->
+        [one] 1 message
+       *[other] { $count } messages
+    } so far. Level: { $level }. Seen: { $stages }.
+calm-no-stages = no sign of a scam yet
+calm-watching = I will warn you the moment something dangerous appears.
+calm-warned = This conversation already looks like a scam (see my warning above): do not send money, codes or anything else.
+
+chain-pretext = impersonation
+chain-hook = a reason to act
+chain-channel = moving you elsewhere
+chain-control = taking control
+chain-extract = asking for money or codes
+
+level-none = nothing suspicious
+level-caution = caution
+level-warning = warning
+level-danger = danger
+
+stage-pretext = someone claiming to be customer service, a courier, a bank or the police
+stage-hook = a reason to act now (refund, lost parcel, fee, account problem)
+stage-channel = moving you to another app, link or QR code
+stage-control = taking control of your phone or computer (screen sharing, remote control)
+stage-extract = asking for money, codes or card details
+
+## Warnings
+
+warning-title-warning = ⚠️ WARNING: this looks like a scam.
+warning-title-danger = 🚨 DANGER: this is a scam. Stop now.
+warning-found = What I found:
+warning-finding = • “{ $quote }”: { $stage }
+warning-why = Why this is a scam:
+warning-todo = What to do now:
+warning-advice =
+    • Stop: hang up, stop replying, and close any screen-sharing, meeting or remote-control app.
+    • Do not transfer money, scan codes, share your screen, install apps or tell anyone a verification code.
+    • Call your bank or the platform yourself, on the number printed on your card or on its official website, never a number the other person gave you.
+    • Already paid or shared a code? Call your bank now to freeze the card, then report it to the police.
+warning-chain = This conversation so far: { $chain }
+warning-feedback = Was this warning right? Your answer helps improve the rules.
+
+## Feedback buttons
+
+fb-scam = This is a scam
+fb-ok = Not a scam
+fb-thanks-scam = Thank you. Stay safe, and do not send anything to them.
+fb-thanks-ok = Thank you, noted: this helps me make fewer false alarms.
+fb-unknown = This warning is too old to rate.
+
+## Command descriptions (the menu next to the message field)
+
+cmd-start = What this bot does
+cmd-help = How to use it
+cmd-check = Check one message
+cmd-reset = Forget this conversation
+cmd-lang = Choose the language
+cmd-privacy = What is stored
+
+## rule explanations (one key per rule: rule-<id with dots as dashes>)
+why-account-locked = Banks and online services never fix a "blocked" or "suspended" account through a link or a number in a text: the page or the "customer care" line is the scammer's. Open the official app or call the number on your card yourself.
+why-account-problem = Claims that your account is abnormal or at risk create panic so you act before you check; look in the official app yourself.
+why-borrow-to-transfer = Being told to borrow on Jiebei, Huabei or loan apps and pass the money on is how scammers empty your credit as well as your savings.
+why-boss-impersonation = A "manager" who cannot talk and wants an urgent, confidential payment or new bank details is a known fraud: confirm by calling the person on a number you already have.
+why-cancel-membership-fee = "You were made an agent or member by mistake and will be charged monthly" is a script: check in the official app, where nothing needs cancelling.
+why-cancel-student-loan = Nobody needs to "cancel a campus loan account" to protect your credit record: that story leads to borrowing and transferring money.
+why-card-password = Nobody legitimate asks for your card number together with your password or PIN.
+why-card-phishing = No real bank, insurer or carrier asks you to type your card number, password or ID on a web page from a message; those details go straight to the scammer.
+why-credit-repair = Nobody can erase records from your credit report for a fee: credit repair offers are scams.
+why-crypto-doubling = Nobody gives away crypto for crypto sent to them, and "connect / validate your wallet" pages drain it: every coin you send or approve is lost.
+why-crypto-profit = Coins sold by strangers with promises of doubling are usually worthless tokens or fake exchanges; you will not be able to sell or withdraw.
+why-crypto-wallet = Crypto sent to an address someone gives you cannot be reversed or traced back; buying coins through a contact is how these scams take the money.
+why-customs-fee = A parcel or gift "held at customs" that you must pay to release is a common scam story; real customs duty is paid through the courier or platform, not to a person.
+why-deposit-before-shipping = A seller who wants a deposit or full payment by private transfer before shipping, and then new fees, is collecting money for goods that do not exist.
+why-download-app = Being told to install an app by a stranger is how scammers get a meeting, screen-sharing or fake banking app onto your phone.
+why-easy-money-job = Jobs that pay a lot for a few taps on your phone are how task and rebate scams recruit victims; real employers never ask you to pay in.
+why-fake-authority = Police, tax offices and courts do not demand immediate payment by text or phone, threaten instant arrest, or accept gift cards or crypto: it is a pressure tactic.
+why-fake-cs-intro = An unexpected call from "customer service" who knows your order is a classic opening: your order data was leaked, that does not prove who they are.
+why-fake-fraud-team = Scammers pose as your bank's fraud team to sound protective; a real fraud team never needs your codes, your password or your money moved. Hang up and call the number on your card.
+why-fake-investment-testimonial = Glowing stories of tiny deposits turning into huge withdrawals are written by the scammers themselves to lure you to their fake platform or "mentor".
+why-fake-order = A big order that needs you to buy from their "designated supplier" or advance money is a fake-order scam: the supplier is the scammer.
+why-fake-platform = Investment apps and sites sent by a contact are often fakes that show invented profits; the balance on the screen is not money you can take out.
+why-fake-renewal = The surprise invoice for an expensive renewal is fake: the "refund" line is how they get onto your computer and into your banking.
+why-fake-tech-support = Microsoft, Apple and Amazon never call or text to say your device is infected: the fake technician wants remote access to your computer and your bank account.
+why-freeze-threat = Threats to freeze your accounts or arrest you unless you comply are pressure tactics; real authorities send written notices, not phone threats.
+why-gambling = Online betting sites pushed by a contact are rigged; you win small amounts at first, then the account is frozen when you try to withdraw.
+why-gambling-withdraw = "Not enough turnover", "irregular bets" or a deposit to unlock your winnings are excuses: the site never intended to pay out.
+why-gift-card-payment = No tax office, police force, company or employer takes payment in gift cards: once you share the numbers on the back, the money is gone and cannot be traced.
+why-guaranteed-profit = No real investment can guarantee profit or promise you cannot lose; "guaranteed returns" is how fraudsters get you to send money to a platform they control.
+why-guaranteed-returns = No real investment guarantees daily or doubled returns: the profits on screen are fake, and withdrawals are blocked until you pay more.
+why-insider-tip = Strangers do not share genuine insider information; "inside news" is used to rush you into depositing on a fake platform.
+why-invest-more = Being pushed to invest more and more, especially after a first small profit, is the core of investment fraud: the "profit" was bait for a bigger deposit.
+why-investment-mentor = Stock "teachers" and trading groups full of happy members are staged: the group leads you to a fake platform where your deposit can never be withdrawn.
+why-leader-claim = Scammers pose as your boss or an official to order urgent transfers: confirm in person or by a known phone number first.
+why-leader-secrecy = "Don't tell my parents" keeps you from checking the story with the very people who would know it is false.
+why-loan-card-error = "Your card number was wrong so the loan is frozen" is a script: a frozen loan that needs an unfreezing fee does not exist.
+why-loan-fee-first = A real lender never asks for money before lending: fees, deposits or proof of funds paid first are lost.
+why-loan-offer = Unsolicited loan offers that need an app, a chat or your card details usually end in fees before any loan is paid.
+why-meeting-app = Scammers use meeting apps to watch your screen while "guiding" you: real staff and police do not handle refunds or cases in a video meeting.
+why-million-guarantee = The "million-yuan protection" that must be closed to avoid fees does not exist: it is an excuse to take you through transfers.
+why-new-number = A new number or "I can't talk now" before a money request is the classic impersonation: call back the number you already know.
+why-off-platform-trade = Moving a purchase to WeChat or a direct transfer removes the platform's buyer protection; scammers do this so the money cannot be recovered.
+why-offplatform-chat = Scammers move you to WeChat, QQ or another chat app so the platform can no longer see, warn or refund: real customer service stays on the platform.
+why-parcel-fee = Couriers do not text you to pay a small redelivery or customs fee through a link: the tiny payment is a trick to collect your card details.
+why-parcel-lost-claim = Lost-parcel claims are handled in the shopping app and paid back the original way, never through chat apps, apps to install or transfers.
+why-platform-loophole = There is no secret loophole or winning pattern on a betting or trading platform; the "loophole" story leads you to deposit on a site the scammer controls.
+why-police-call = Police, prosecutors and courts do not handle cases by phone, QQ or video, and never ask for money: hang up and call 110 yourself.
+why-police-crime-claim = "Your identity is involved in a crime" is the opening of the fake-police scam: fear is used to make you obey and keep quiet.
+why-police-secrecy = Being told to keep it secret and stay alone cuts you off from the people who would tell you it is a scam.
+why-police-warrant = Real warrants are never sent by QQ, links or websites to look up: an online "warrant" is a forgery.
+why-premium-callback = The number to call is premium-rate: the call itself is what you pay, and they keep you on the line as long as they can.
+why-prize-claim = Prize-claim links collect your personal and bank details; check with the official organiser through its official channels instead.
+why-prize-fee = A real prize never costs money to collect; a prize that needs tax, a fee or postage paid first does not exist.
+why-prize-you-won = You cannot win a draw you never entered: the "prize" exists only to make you call an expensive number or hand over your personal and bank details.
+why-pyramid = Earnings from recruiting a downline, entry fees and level rewards are the marks of a pyramid scheme: it pays old members with new members' money and collapses.
+why-qr-receive-money = You never scan a code to receive money: scanning a stranger's code pays them or opens a fake page.
+why-recharge-to-withdraw = A platform that wants more money before you can withdraw is not holding your money at all: every "one more recharge" or "stuck order" is a new payment to the scammer.
+why-recovery-scam = "Recovery experts" who promise to get scammed money back for a fee are the same scam again, aimed at people who already lost money.
+why-refund-claim-form = Real tax refunds and government payments are paid automatically or through the official website; a text with a claim link is a form to steal your card and bank details.
+why-refund-overpayment = The "we refunded you too much, send back the difference" story is staged: they moved your own money between your accounts, and what you send back is real.
+why-relative-claim = Scammers pose as relatives, classmates or teachers: ask something only the real person would know, or call them back.
+why-relative-trouble = Stories of a fight, an arrest, a hospital bill or being stranded abroad are used to rush you into paying before you can check.
+why-remote-app = Remote-control and screen-mirroring apps hand your phone to the other side: they can read codes and move your money themselves.
+why-reseller-fee = Agent fees, stock orders and paid upgrades are where reseller schemes make their money; the "buyers" who appear are often planted.
+why-romance-investment = An online friend or partner who turns the talk to a money-making platform is the classic "pig-butchering" scam: the relationship exists to get your deposit.
+why-safe-account = There is no "safe account": police, courts and banks never ask you to move money anywhere to protect it or check it.
+why-screen-share = No real service needs to see your screen: with screen sharing the scammer reads your SMS codes and watches your banking app.
+why-seed-phrase = Your seed phrase is your wallet: anyone who gets it can take everything, and no support team, airdrop or validation ever needs it.
+why-seller-activation-fee = Sellers never pay a deposit, activation or guarantee fee to receive a buyer's money; this fee is the scam.
+why-seller-frozen-payment = On second-hand platforms a buyer's payment never needs the seller to scan a code, open a link or "activate" anything: that link leads to fake customer service.
+why-send-credentials = No bank, Apple, PayPal or wallet asks you to send your password, PIN, CVV or card number by message: whoever receives them can empty the account.
+why-sms-callback-link = The message wants you to act through its own number or link; check with the company through its official app or website instead.
+why-sms-link = Messages that something expired or is abnormal and must be fixed through a link are phishing: use the official app or number, never the link in the message.
+why-task-brushing = Paid "likes", "follows" or fake orders are the bait of task scams: the first small tasks pay out so that you trust the bigger ones, which you must pay for yourself.
+why-task-job-scam = Real jobs do not pay for liking videos or require a deposit or "recharge" to work or to withdraw your pay: each deposit is lost.
+why-task-prepay = In task scams you pay for the "order" first and are promised your money back plus commission; after a few small rounds the money stops coming back.
+why-tell-code = A verification code is the key to your account or payment: whoever asks you to read it out can take your money.
+why-too-cheap = Prices far below market through an "inside channel" or "seized goods" are bait to get a payment outside any platform.
+why-transfer-to-stranger = Paying into an account a caller gives you cannot be reversed: check who owns it through a channel you already trust.
+why-transfer-to-verify = No account is ever "activated" or "verified" by sending money: the money you send is simply gone, and the next step asks for more.
+why-unknown-link = Links and QR codes sent by strangers lead to fake pages that steal card numbers and codes, or to payment screens.
+why-unsolicited-refund = Real refunds are started by the buyer and go back the original way; a stranger offering compensation is setting up a transfer.
+why-upfront-fee = A deposit, fee or "unfreezing" charge before a refund, payout or loan is the scam itself: real refunds and loans never cost money up front.
+why-urgent-money = Urgent requests to send money, especially to someone else's account, should be checked by calling the person on a number you already have.
+why-ussd-code = Codes that start with * and end with # change phone settings: some forward your calls and SMS codes to the scammer. Never dial one you got from a stranger.
+why-withdraw-fee = A real platform deducts any fee from your balance; demanding a tax, fee or deposit before a withdrawal means the money will never come out.

@@ -1,0 +1,276 @@
+//! The texts the bot sends, rendered through the catalog. Plain text (no parse mode), so no
+//! user-controlled character can break the formatting.
+
+use crate::engine::{Level, Stage};
+use crate::guard::Evidence;
+use crate::i18n::{Arg, Catalog, Lang};
+
+/// Telegram's limit is 4096 UTF-16 code units; stay below it.
+pub const MAX_MESSAGE_CHARS: usize = 3900;
+/// Most findings quoted in one warning.
+pub const MAX_FINDINGS: usize = 6;
+/// Most explanations in one warning.
+pub const MAX_EXPLANATIONS: usize = 5;
+
+/// What a warning shows.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WarningView {
+    /// `warning` or `danger`.
+    pub level: Level,
+    /// This message's findings with quoted evidence.
+    pub evidence: Vec<Evidence>,
+    /// The conversation's chain so far.
+    pub chain: Vec<Stage>,
+}
+
+/// Localized name of a level.
+#[must_use]
+pub fn level_name(cat: &Catalog, lang: Lang, level: Level) -> String {
+    cat.text(lang, &format!("level-{}", level.as_str()))
+}
+
+/// The chain as `a → b → c`, in short localized names.
+#[must_use]
+pub fn chain(cat: &Catalog, lang: Lang, stages: &[Stage]) -> String {
+    stages
+        .iter()
+        .map(|s| cat.text(lang, &format!("chain-{}", s.as_str())))
+        .collect::<Vec<_>>()
+        .join(" → ")
+}
+
+/// A warning: what was found (quoted), why it is a scam, what to do now, the chain so far.
+#[must_use]
+pub fn warning(cat: &Catalog, lang: Lang, view: &WarningView) -> String {
+    let title = if view.level >= Level::Danger {
+        "warning-title-danger"
+    } else {
+        "warning-title-warning"
+    };
+    let mut out = cat.text(lang, title);
+
+    if !view.evidence.is_empty() {
+        out.push_str("\n\n");
+        out.push_str(&cat.text(lang, "warning-found"));
+        for e in view.evidence.iter().take(MAX_FINDINGS) {
+            out.push('\n');
+            let stage = cat.text(lang, &format!("stage-{}", e.rule.stage.as_str()));
+            out.push_str(&cat.format(
+                lang,
+                "warning-finding",
+                &[
+                    ("quote", Arg::from(e.quote.as_str())),
+                    ("stage", Arg::from(stage)),
+                ],
+            ));
+        }
+
+        let mut keys: Vec<&str> = Vec::new();
+        for e in &view.evidence {
+            if !keys.contains(&e.rule.explain.as_str()) && keys.len() < MAX_EXPLANATIONS {
+                keys.push(&e.rule.explain);
+            }
+        }
+        out.push_str("\n\n");
+        out.push_str(&cat.text(lang, "warning-why"));
+        for key in keys {
+            out.push_str("\n• ");
+            out.push_str(&cat.text(lang, key));
+        }
+    }
+
+    out.push_str("\n\n");
+    out.push_str(&cat.text(lang, "warning-todo"));
+    out.push('\n');
+    out.push_str(&cat.text(lang, "warning-advice"));
+
+    if !view.chain.is_empty() {
+        out.push_str("\n\n");
+        out.push_str(&cat.format(
+            lang,
+            "warning-chain",
+            &[("chain", Arg::from(chain(cat, lang, &view.chain)))],
+        ));
+    }
+    out.push_str("\n\n");
+    out.push_str(&cat.text(lang, "warning-feedback"));
+    cut(out)
+}
+
+/// The calm answer to a burst: how many messages, the level, the stages seen.
+#[must_use]
+pub fn calm(cat: &Catalog, lang: Lang, count: u32, level: Level, stages: &[Stage]) -> String {
+    let stages = if stages.is_empty() {
+        cat.text(lang, "calm-no-stages")
+    } else {
+        chain(cat, lang, stages)
+    };
+    let mut out = cat.format(
+        lang,
+        "calm-batch",
+        &[
+            ("count", Arg::from(count)),
+            ("level", Arg::from(level_name(cat, lang, level))),
+            ("stages", Arg::from(stages)),
+        ],
+    );
+    out.push('\n');
+    out.push_str(&cat.text(
+        lang,
+        if level >= Level::Warning {
+            "calm-warned"
+        } else {
+            "calm-watching"
+        },
+    ));
+    cut(out)
+}
+
+/// The answer to `/check` below the warning level: caution with what was found, or clean.
+#[must_use]
+pub fn check_result(cat: &Catalog, lang: Lang, level: Level, evidence: &[Evidence]) -> String {
+    if evidence.is_empty() {
+        return cat.text(lang, "check-clean");
+    }
+    let mut out = cat.format(
+        lang,
+        "check-caution",
+        &[("level", Arg::from(level_name(cat, lang, level)))],
+    );
+    out.push_str("\n\n");
+    out.push_str(&cat.text(lang, "warning-found"));
+    for e in evidence.iter().take(MAX_FINDINGS) {
+        out.push('\n');
+        let stage = cat.text(lang, &format!("stage-{}", e.rule.stage.as_str()));
+        out.push_str(&cat.format(
+            lang,
+            "warning-finding",
+            &[
+                ("quote", Arg::from(e.quote.as_str())),
+                ("stage", Arg::from(stage)),
+            ],
+        ));
+    }
+    cut(out)
+}
+
+/// Cut `s` to [`MAX_MESSAGE_CHARS`] characters.
+fn cut(mut s: String) -> String {
+    if let Some((i, _)) = s.char_indices().nth(MAX_MESSAGE_CHARS) {
+        s.truncate(i);
+        s.push('…');
+    }
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use super::*;
+    use crate::engine::RuleMeta;
+
+    fn ev(id: &str, stage: Stage, explain: &str, quote: &str) -> Evidence {
+        Evidence {
+            rule: Arc::new(RuleMeta {
+                id: id.into(),
+                family: "f".into(),
+                stage,
+                weight: 50,
+                trigger: true,
+                explain: explain.into(),
+            }),
+            quote: quote.into(),
+        }
+    }
+
+    #[test]
+    fn warning_has_every_part() {
+        let cat = Catalog::embedded().unwrap();
+        let view = WarningView {
+            level: Level::Danger,
+            evidence: vec![
+                ev("a", Stage::Control, "stage-control", "打开屏幕共享"),
+                ev("b", Stage::Control, "stage-control", "腾讯会议"),
+            ],
+            chain: vec![Stage::Pretext, Stage::Control],
+        };
+        let en = warning(&cat, Lang::En, &view);
+        assert!(en.starts_with("🚨"), "{en}");
+        assert!(en.contains("“打开屏幕共享”"), "{en}");
+        assert!(en.contains("“腾讯会议”"), "{en}");
+        assert!(en.contains("Why this is a scam"), "{en}");
+        assert!(en.contains("What to do now"), "{en}");
+        assert!(en.contains("official website"), "{en}");
+        assert!(en.contains(" → "), "{en}");
+        // The explanation key is shown once even when two findings share it.
+        assert_eq!(
+            en.matches("taking control of your phone").count(),
+            3,
+            "{en}"
+        );
+
+        let cn = warning(&cat, Lang::ZhCn, &view);
+        assert!(cn.contains("96110"), "{cn}");
+        let tw = warning(&cat, Lang::ZhTw, &view);
+        assert!(tw.contains("165") && tw.contains("18222"), "{tw}");
+        assert!(
+            tw.contains("「打開屏幕共享」") || tw.contains("「打开屏幕共享」"),
+            "{tw}"
+        );
+    }
+
+    #[test]
+    fn warning_level_title() {
+        let cat = Catalog::embedded().unwrap();
+        let view = WarningView {
+            level: Level::Warning,
+            evidence: vec![],
+            chain: vec![],
+        };
+        let en = warning(&cat, Lang::En, &view);
+        assert!(en.starts_with("⚠️"), "{en}");
+        assert!(!en.contains("What I found"), "{en}");
+    }
+
+    #[test]
+    fn calm_texts() {
+        let cat = Catalog::embedded().unwrap();
+        let s = calm(
+            &cat,
+            Lang::En,
+            10,
+            Level::Caution,
+            &[Stage::Pretext, Stage::Hook],
+        );
+        assert!(s.contains("10 messages"), "{s}");
+        assert!(s.contains("caution"), "{s}");
+        let s = calm(&cat, Lang::En, 1, Level::None, &[]);
+        assert!(s.contains("1 message "), "{s}");
+        assert!(s.contains("no sign of a scam yet"), "{s}");
+        let s = calm(&cat, Lang::ZhTw, 3, Level::None, &[]);
+        assert!(s.contains("3 則訊息"), "{s}");
+    }
+
+    #[test]
+    fn long_texts_are_cut() {
+        let cat = Catalog::embedded().unwrap();
+        let many: Vec<Evidence> = (0..200)
+            .map(|i| {
+                ev(
+                    &format!("r{i}"),
+                    Stage::Hook,
+                    &"x".repeat(50),
+                    &"長".repeat(60),
+                )
+            })
+            .collect();
+        let view = WarningView {
+            level: Level::Danger,
+            evidence: many,
+            chain: Stage::ALL.to_vec(),
+        };
+        let s = warning(&cat, Lang::ZhTw, &view);
+        assert!(s.chars().count() <= MAX_MESSAGE_CHARS + 1);
+    }
+}

@@ -1,0 +1,185 @@
+//! The storage contract, written once and run against every backend.
+
+use super::*;
+
+fn backends() -> Vec<(&'static str, Box<dyn Store>)> {
+    vec![
+        ("memory", Box::new(MemoryStore::new())),
+        ("sqlite", Box::new(SqliteStore::open_in_memory().unwrap())),
+    ]
+}
+
+#[test]
+fn language_choice_round_trips() {
+    for (name, s) in backends() {
+        assert_eq!(s.lang(1).unwrap(), None, "{name}");
+        s.set_lang(1, "zh-CN", 10).unwrap();
+        s.set_lang(1, "zh-TW", 11).unwrap();
+        s.set_lang(2, "en", 11).unwrap();
+        assert_eq!(s.lang(1).unwrap().as_deref(), Some("zh-TW"), "{name}");
+        assert_eq!(s.lang(2).unwrap().as_deref(), Some("en"), "{name}");
+    }
+}
+
+#[test]
+fn feedback_keeps_rule_ids_and_last_verdict() {
+    for (name, s) in backends() {
+        let ids = vec!["cs.parcel.lost".to_string(), "ctl.screen_share".to_string()];
+        let w = s.record_warning(5, &ids, "danger", 1).unwrap();
+        assert_eq!(
+            s.record_feedback(w, Verdict::NotScam, 2).unwrap(),
+            FeedbackOutcome::Recorded,
+            "{name}"
+        );
+        assert_eq!(
+            s.record_feedback(w, Verdict::Scam, 3).unwrap(),
+            FeedbackOutcome::Recorded
+        );
+        assert_eq!(
+            s.record_feedback(w + 100, Verdict::Scam, 3).unwrap(),
+            FeedbackOutcome::UnknownWarning,
+            "{name}"
+        );
+        let rows = s.feedback().unwrap();
+        assert_eq!(rows.len(), 1, "{name}");
+        assert_eq!(rows[0].warning_id, w);
+        assert_eq!(rows[0].verdict, Verdict::Scam, "{name}");
+        assert_eq!(rows[0].rule_ids, ids);
+        assert_eq!(rows[0].level, "danger");
+        assert_eq!(rows[0].chat_hash, s.chat_hash(5));
+    }
+}
+
+#[test]
+fn processed_updates_are_remembered_and_pruned() {
+    for (name, s) in backends() {
+        assert_eq!(
+            s.begin_update(7, 100).unwrap(),
+            UpdateState::Attempt(1),
+            "{name}"
+        );
+        s.mark_update(7, 100).unwrap();
+        s.mark_update(8, 300).unwrap();
+        assert_eq!(s.begin_update(7, 100).unwrap(), UpdateState::Done, "{name}");
+        assert_eq!(s.begin_update(8, 300).unwrap(), UpdateState::Done, "{name}");
+        let p = s.prune(200).unwrap();
+        assert_eq!(p.updates, 1, "{name}");
+        assert_eq!(
+            s.begin_update(7, 400).unwrap(),
+            UpdateState::Attempt(1),
+            "{name}"
+        );
+        assert_eq!(s.begin_update(8, 400).unwrap(), UpdateState::Done, "{name}");
+    }
+}
+
+#[test]
+fn unfinished_updates_count_their_attempts() {
+    for (name, s) in backends() {
+        assert_eq!(
+            s.begin_update(9, 1).unwrap(),
+            UpdateState::Attempt(1),
+            "{name}"
+        );
+        assert_eq!(
+            s.begin_update(9, 2).unwrap(),
+            UpdateState::Attempt(2),
+            "{name}"
+        );
+        assert_eq!(
+            s.begin_update(9, 3).unwrap(),
+            UpdateState::Attempt(3),
+            "{name}"
+        );
+        s.mark_update(9, 4).unwrap();
+        assert_eq!(s.begin_update(9, 5).unwrap(), UpdateState::Done, "{name}");
+    }
+}
+
+#[test]
+fn actions_happen_once() {
+    for (name, s) in backends() {
+        assert_eq!(
+            s.begin_action(1, 10, "warn", 1).unwrap(),
+            Begin::Go,
+            "{name}"
+        );
+        s.finish_action(1, 10, "warn", ActionStatus::Done, 2)
+            .unwrap();
+        assert_eq!(
+            s.begin_action(1, 10, "warn", 3).unwrap(),
+            Begin::Done,
+            "{name}"
+        );
+        // Another kind, message or chat is independent.
+        assert_eq!(
+            s.begin_action(1, 10, "calm", 3).unwrap(),
+            Begin::Go,
+            "{name}"
+        );
+        assert_eq!(
+            s.begin_action(1, 11, "warn", 3).unwrap(),
+            Begin::Go,
+            "{name}"
+        );
+        assert_eq!(
+            s.begin_action(2, 10, "warn", 3).unwrap(),
+            Begin::Go,
+            "{name}"
+        );
+    }
+}
+
+#[test]
+fn failed_actions_may_be_retried_unknown_ones_never() {
+    for (name, s) in backends() {
+        assert_eq!(s.begin_action(1, 1, "warn", 1).unwrap(), Begin::Go);
+        s.finish_action(1, 1, "warn", ActionStatus::Failed, 2)
+            .unwrap();
+        assert_eq!(
+            s.begin_action(1, 1, "warn", 3).unwrap(),
+            Begin::Go,
+            "{name}"
+        );
+        s.finish_action(1, 1, "warn", ActionStatus::Unknown, 4)
+            .unwrap();
+        assert_eq!(
+            s.begin_action(1, 1, "warn", 5).unwrap(),
+            Begin::Unknown,
+            "{name}"
+        );
+    }
+}
+
+#[test]
+fn pending_actions_of_a_dead_process_become_unknown() {
+    for (name, s) in backends() {
+        assert_eq!(s.begin_action(1, 1, "warn", 1).unwrap(), Begin::Go);
+        assert_eq!(s.recover().unwrap(), 1, "{name}");
+        assert_eq!(
+            s.begin_action(1, 1, "warn", 2).unwrap(),
+            Begin::Unknown,
+            "{name}"
+        );
+    }
+}
+
+#[test]
+fn prune_keeps_pending_and_recent_actions() {
+    for (name, s) in backends() {
+        s.begin_action(1, 1, "warn", 1).unwrap();
+        s.begin_action(1, 2, "warn", 1).unwrap();
+        s.finish_action(1, 2, "warn", ActionStatus::Done, 1)
+            .unwrap();
+        s.begin_action(1, 3, "warn", 1000).unwrap();
+        s.finish_action(1, 3, "warn", ActionStatus::Done, 1000)
+            .unwrap();
+        let p = s.prune(500).unwrap();
+        assert_eq!(p.actions, 1, "{name}");
+        assert_eq!(
+            s.begin_action(1, 3, "warn", 1001).unwrap(),
+            Begin::Done,
+            "{name}"
+        );
+    }
+}
