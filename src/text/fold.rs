@@ -2,9 +2,8 @@
 //! folded text and its offset map.
 
 use unicode_normalization::UnicodeNormalization;
-use unicode_normalization::char::{canonical_combining_class, decompose_compatible};
 
-use super::tables::{Class, Tables, is_han_fast};
+use super::tables::{Class, Tables, class_from_flags, flag, han, is_han_fast};
 
 /// Original byte range `(start, end)` a folded character comes from.
 pub(super) type Span = (u32, u32);
@@ -22,11 +21,27 @@ pub(super) struct Folded {
     saw_numeral: bool,
     /// A comma followed an ASCII digit (a thousands separator may need dropping).
     saw_digit_comma: bool,
+    /// Byte ranges changed by the last variant pass; `None` when all of the text is new.
+    dirty: Option<Vec<(usize, usize)>>,
+    /// No `[[variant]]` pattern starts before this offset (`usize::MAX`: none at all).
+    first_trigger: usize,
 }
 
 /// Fold `input` completely: character pass, then variant passes until nothing changes.
 pub(super) fn fold(t: &Tables, input: &str) -> Folded {
+    variant_passes(t, pass1(t, input))
+}
+
+/// [`fold`] without the filter that starts the variant search at the first possible pattern
+/// start: a reference for tests.
+#[cfg(test)]
+pub(super) fn fold_unfiltered(t: &Tables, input: &str) -> Folded {
     let mut folded = pass1(t, input);
+    folded.first_trigger = 0;
+    variant_passes(t, folded)
+}
+
+fn variant_passes(t: &Tables, mut folded: Folded) -> Folded {
     for _ in 0..MAX_VARIANT_PASSES {
         match pass2(t, &folded) {
             Some(next) => folded = next,
@@ -60,6 +75,8 @@ struct Emitter<'t> {
     word: Option<Word>,
     saw_numeral: bool,
     saw_digit_comma: bool,
+    /// No `[[variant]]` pattern starts before this offset (`usize::MAX`: none at all).
+    first_trigger: usize,
 }
 
 impl<'t> Emitter<'t> {
@@ -75,42 +92,58 @@ impl<'t> Emitter<'t> {
             word: None,
             saw_numeral: false,
             saw_digit_comma: false,
+            first_trigger: usize::MAX,
         }
     }
 
     #[inline]
     fn write(&mut self, c: char, span: Span) {
+        let at = self.text.len();
         self.text.push(c);
         self.map.extend(std::iter::repeat_n(span, c.len_utf8()));
+        self.note(c, at);
+    }
+
+    /// Record that `c` was written at `at`, for [`Self::first_trigger`].
+    #[inline]
+    fn note(&mut self, c: char, at: usize) {
+        if at < self.first_trigger && self.t.may_start_pattern(c) {
+            self.first_trigger = at;
+        }
+    }
+
+    /// Before a Han character: drop the separator run after the previous Han character.
+    #[inline]
+    fn join_han(&mut self) {
+        if let Some(start) = self.run_start.take()
+            && self.han_before_run
+        {
+            self.text.truncate(start);
+            self.map.truncate(start);
+        }
     }
 
     #[inline]
     fn push(&mut self, c: char, span: Span) {
-        let class = self.t.class(c);
-        self.push_class(c, class, span);
+        let flags = self.t.flags(c);
+        self.push_flags(c, flags, span);
     }
 
+    /// Append `c`, whose [`flag`] bits are `flags`.
     #[inline]
-    fn push_class(&mut self, c: char, class: Class, span: Span) {
-        match class {
+    fn push_flags(&mut self, c: char, flags: u8, span: Span) {
+        match class_from_flags(flags) {
             Class::Han => {
                 self.end_word();
-                if let Some(start) = self.run_start.take()
-                    && self.han_before_run
-                {
-                    self.text.truncate(start);
-                    self.map.truncate(start);
-                }
+                self.join_han();
                 self.write(c, span);
                 self.last_han = true;
                 self.last_digit = false;
-                if self.t.numeral(c).is_some() {
-                    self.saw_numeral = true;
-                }
+                self.saw_numeral |= flags & flag::NUMERAL != 0;
             }
             Class::Word => {
                 let ascii_letter = c.is_ascii_alphabetic();
-                let homoglyph = self.t.homoglyph(c).is_some();
+                let homoglyph = flags & flag::HOMOGLYPH != 0;
                 let start = self.text.len();
                 let word = self.word.get_or_insert(Word {
                     start,
@@ -156,6 +189,176 @@ impl<'t> Emitter<'t> {
         }
     }
 
+    /// Fold the run of lone Han characters (from the common blocks, with no combining
+    /// character after them) at byte `i` of `input`, and return where it ends.
+    #[inline]
+    fn han_run(&mut self, input: &str, i: usize) -> usize {
+        let bytes = input.as_bytes();
+        let mut j = i;
+        let mut copy_from = i;
+        let mut numeral = false;
+        let mut out_at = 0;
+        let mut next = han_at(bytes, j);
+        while let Some(cp) = next {
+            // A Han character after this one starts a cluster; anything else is checked.
+            next = han_at(bytes, j + 3);
+            if next.is_none() && !starts_cluster(self.t, input, j + 3) {
+                break;
+            }
+            if j == i {
+                self.end_word();
+                self.join_han();
+                out_at = self.text.len();
+            }
+            let info = self.t.han_info(cp);
+            numeral |= info & han::NUMERAL != 0;
+            if info & han::T2S != 0 {
+                self.text.push_str(&input[copy_from..j]);
+                let c = char::from_u32(cp).unwrap_or('\u{fffd}');
+                self.text.push(self.t.t2s(c));
+                copy_from = j + 3;
+            }
+            if info & han::TRIGGER != 0 {
+                self.first_trigger = self.first_trigger.min(out_at);
+            }
+            out_at += 3;
+            let span = (offset(j), offset(j + 3));
+            self.map.extend_from_slice(&[span; 3]);
+            j += 3;
+        }
+        if j > i {
+            self.text.push_str(&input[copy_from..j]);
+            self.last_han = true;
+            self.last_digit = false;
+            self.saw_numeral |= numeral;
+        }
+        j
+    }
+
+    /// Fold the run of ASCII letters and digits (with no combining character after them) at
+    /// byte `i` of `input`, and return where it ends.
+    #[inline]
+    fn ascii_word_run(&mut self, input: &str, i: usize) -> usize {
+        let bytes = input.as_bytes();
+        let mut j = i;
+        let mut letter = false;
+        while let Some(&b) = bytes.get(j) {
+            if !b.is_ascii_alphanumeric() || !starts_cluster(self.t, input, j + 1) {
+                break;
+            }
+            letter |= b.is_ascii_alphabetic();
+            j += 1;
+        }
+        if j == i {
+            return i;
+        }
+        let start = self.text.len();
+        let word = self.word.get_or_insert(Word {
+            start,
+            has_ascii_letter: false,
+            has_homoglyph: false,
+        });
+        word.has_ascii_letter |= letter;
+        self.run_start = None;
+        self.last_han = false;
+        self.last_digit = bytes[j - 1].is_ascii_digit();
+        self.text.push_str(&input[i..j]);
+        self.text[start..].make_ascii_lowercase();
+        self.map.extend((i..j).map(|k| (offset(k), offset(k + 1))));
+        let firsts = self.t.ascii_pattern_firsts();
+        if firsts != 0
+            && start < self.first_trigger
+            && let Some(k) = self.text.as_bytes()[start..]
+                .iter()
+                .position(|&b| firsts & (1 << b) != 0)
+        {
+            self.first_trigger = start + k;
+        }
+        j
+    }
+
+    /// Append `text` (with `map`) verbatim, then recompute the context state from it. The
+    /// state before must be the one right after a Han or other character, and `text` must be
+    /// emitter output (a stretch of an already folded text).
+    fn copy_in_step(&mut self, text: &str, map: &[Span]) {
+        let seg = self.text.len();
+        let last_han_before = self.last_han;
+        self.text.push_str(text);
+        self.map.extend_from_slice(map);
+        for c in text.chars() {
+            if c == ',' {
+                self.saw_digit_comma = true;
+            }
+        }
+        self.resync(seg, last_han_before);
+    }
+
+    /// Recompute the context state from the text after byte `seg`, given that before `seg`
+    /// there was no open word or separator run and the last character was Han or not.
+    fn resync(&mut self, seg: usize, last_han_before: bool) {
+        let t = self.t;
+        let tail = &self.text[seg..];
+        let mut rev = tail.char_indices().rev();
+        // Trailing separators, spaces and marks.
+        let mut any_start = None;
+        let mut sep_start = None;
+        let mut stop = None;
+        for (i, c) in rev.by_ref() {
+            match t.class(c) {
+                Class::Sep | Class::Space => {
+                    any_start = Some(seg + i);
+                    sep_start = Some(seg + i);
+                }
+                Class::Mark => any_start = Some(seg + i),
+                class => {
+                    stop = Some((seg + i, c, class));
+                    break;
+                }
+            }
+        }
+        self.word = None;
+        self.run_start = None;
+        self.last_han = false;
+        self.last_digit = false;
+        match (stop, any_start) {
+            // Marks only, after a word character: part of the word.
+            (Some((at, c, Class::Word)), _) if sep_start.is_none() => {
+                let mut word = Word {
+                    start: at,
+                    has_ascii_letter: c.is_ascii_alphabetic(),
+                    has_homoglyph: t.flags(c) & flag::HOMOGLYPH != 0,
+                };
+                for (i, d) in rev {
+                    match t.class(d) {
+                        Class::Word => {
+                            word.start = seg + i;
+                            word.has_ascii_letter |= d.is_ascii_alphabetic();
+                            word.has_homoglyph |= t.flags(d) & flag::HOMOGLYPH != 0;
+                        }
+                        Class::Mark => {}
+                        _ => break,
+                    }
+                }
+                self.last_digit = any_start.is_none() && c.is_ascii_digit();
+                self.word = Some(word);
+            }
+            (Some((_, _, class)), None) => self.last_han = class == Class::Han,
+            (Some((_, _, class)), Some(any)) => {
+                self.run_start = if class == Class::Word {
+                    sep_start
+                } else {
+                    Some(any)
+                };
+                self.han_before_run = class == Class::Han;
+            }
+            (None, Some(any)) => {
+                self.run_start = Some(any);
+                self.han_before_run = last_han_before;
+            }
+            (None, None) => self.last_han = last_han_before,
+        }
+    }
+
     fn begin_separator(&mut self) {
         if self.run_start.is_none() {
             self.run_start = Some(self.text.len());
@@ -179,6 +382,7 @@ impl<'t> Emitter<'t> {
     /// folding never creates a new NFKC composition.
     #[cold]
     fn fold_word(&mut self, word: Word) {
+        self.first_trigger = self.first_trigger.min(word.start);
         let tail = self.text.split_off(word.start);
         let tail_map = self.map.split_off(word.start);
         let mut chars = tail.char_indices().peekable();
@@ -206,46 +410,9 @@ impl<'t> Emitter<'t> {
             map: self.map,
             saw_numeral: self.saw_numeral,
             saw_digit_comma: self.saw_digit_comma,
+            dirty: None,
+            first_trigger: self.first_trigger,
         }
-    }
-}
-
-/// How a character continues the current cluster.
-enum Next {
-    /// Starts a new cluster.
-    Starter,
-    /// Belongs to the current cluster (combining mark or a character that may compose with
-    /// what precedes it).
-    Extender,
-    /// Dropped; does not end the cluster.
-    Removed,
-}
-
-#[inline]
-fn next_kind(t: &Tables, d: char) -> Next {
-    let cp = u32::from(d);
-    if cp < 0x300 {
-        return if t.is_removed(d) {
-            Next::Removed
-        } else {
-            Next::Starter
-        };
-    }
-    if is_han_fast(d) {
-        return Next::Starter;
-    }
-    if t.is_removed(d) {
-        Next::Removed
-    } else if canonical_combining_class(d) != 0
-        || unicode_normalization::char::is_combining_mark(d)
-        // Hangul jamo that compose with a preceding syllable or jamo, in every width.
-        || matches!(cp, 0x1160..=0x11FF | 0x3130..=0x318F | 0xFFA0..=0xFFDC | 0xD7B0..=0xD7FF)
-        // Halfwidth katakana (semi-)voiced marks: NFKC makes them combining marks.
-        || matches!(cp, 0xFF9E | 0xFF9F)
-    {
-        Next::Extender
-    } else {
-        Next::Starter
     }
 }
 
@@ -255,103 +422,134 @@ fn next_kind(t: &Tables, d: char) -> Next {
 pub(super) fn pass1(t: &Tables, input: &str) -> Folded {
     let mut e = Emitter::new(t, input.len() + input.len() / 4);
     let mut cluster = String::new();
-    let mut lowered = String::new();
-    let mut chars = input.char_indices().peekable();
-    while let Some((start, c)) = chars.next() {
-        if t.is_removed(c) {
+    let mut i = 0;
+    while i < input.len() {
+        let run = e.han_run(input, i);
+        if run > i {
+            i = run;
             continue;
         }
-        let mut end = start + c.len_utf8();
+        let run = e.ascii_word_run(input, i);
+        if run > i {
+            i = run;
+            continue;
+        }
+        if let Some(&b) = input.as_bytes().get(i)
+            && (0x20..0x7F).contains(&b)
+            && starts_cluster(t, input, i + 1)
+        {
+            e.push(
+                char::from(b.to_ascii_lowercase()),
+                (offset(i), offset(i + 1)),
+            );
+            i += 1;
+            continue;
+        }
+        let Some(c) = char_at(input, i) else {
+            break;
+        };
+        let start = i;
+        i += c.len_utf8();
+        let flags = t.flags(c);
+        if flags & flag::REMOVED != 0 {
+            continue;
+        }
+        let mut end = i;
         let mut multi = false;
-        while let Some(&(j, d)) = chars.peek() {
-            match next_kind(t, d) {
-                Next::Starter => break,
-                Next::Removed => {}
-                Next::Extender => {
-                    if !multi {
-                        cluster.clear();
-                        cluster.push(c);
-                        multi = true;
-                    }
-                    cluster.push(d);
-                    end = j + d.len_utf8();
+        while let Some(d) = char_at(input, i) {
+            let next = t.flags(d);
+            if next & flag::REMOVED != 0 {
+                // Dropped (variation selectors included): neither ends nor joins the cluster.
+            } else if next & flag::EXTENDER != 0 {
+                if !multi {
+                    cluster.clear();
+                    cluster.push(c);
+                    multi = true;
                 }
+                cluster.push(d);
+                end = i + d.len_utf8();
+            } else {
+                break;
             }
-            chars.next();
+            i += d.len_utf8();
         }
         let span = (offset(start), offset(end));
         if !multi {
+            if flags & flag::PLAIN != 0 {
+                e.push_flags(c, flags, span);
+                continue;
+            }
             if c.is_ascii() {
                 e.push(c.to_ascii_lowercase(), span);
                 continue;
             }
             if is_han_fast(c) {
-                e.push_class(t.t2s(c), Class::Han, span);
+                e.push(t.t2s(c), span);
                 continue;
             }
-            if let Some(x) = simple_nfkc_lower(c) {
-                finish_char(&mut e, x, span);
+            if let Some(x) = t.single_fold(c) {
+                e.push(x, span);
                 continue;
             }
             cluster.clear();
             cluster.push(c);
         }
-        // Lowercasing can break NFKC (İ -> i + U+0307 before a mark of lower class), so the
-        // lowercased cluster is normalized again.
-        lowered.clear();
-        for x in cluster.nfkc() {
-            if !t.is_removed(x) {
-                lowered.extend(x.to_lowercase());
-            }
-        }
-        for x in lowered.nfkc() {
-            if !t.is_removed(x) {
-                finish_char(&mut e, x, span);
-            }
-        }
+        fold_cluster(t, &cluster, &mut |x| e.push(x, span));
     }
     e.finish()
 }
 
-/// Lowercase NFKC of a lone character when it is a single character that needs no further
-/// normalization: precomposed Hangul syllables, and characters whose full compatibility
-/// decomposition is one character (full-width forms, `①`) whose lowercase is one character
-/// that is its own decomposition. `None` means: take the general path.
-#[inline]
-fn simple_nfkc_lower(c: char) -> Option<char> {
-    if matches!(u32::from(c), 0xAC00..=0xD7A3) {
-        return Some(c);
+/// The characters a cluster folds to: NFKC, lowercase, NFKC again (lowercasing can break
+/// NFKC: İ -> i + U+0307 before a mark of lower class), without removed characters, then
+/// Traditional -> Simplified and `[chars]`.
+pub(super) fn fold_cluster(t: &Tables, cluster: &str, emit: &mut impl FnMut(char)) {
+    let mut lowered = String::with_capacity(cluster.len() + 4);
+    for x in cluster.nfkc() {
+        if !t.is_removed(x) {
+            lowered.extend(x.to_lowercase());
+        }
     }
-    let mut single = None;
-    let mut count = 0;
-    decompose_compatible(c, |d| {
-        count += 1;
-        single = Some(d);
-    });
-    let d = single.filter(|_| count == 1)?;
-    let mut lower = d.to_lowercase();
-    let l = lower.next().filter(|_| lower.len() == 0)?;
-    if l == d || l.is_ascii() {
-        return Some(l);
+    for x in lowered.nfkc() {
+        if t.is_removed(x) {
+            continue;
+        }
+        let y = t.t2s(x);
+        match t.char_fold(y) {
+            Some(s) => s.chars().for_each(&mut *emit),
+            None => emit(y),
+        }
     }
-    let mut fixed = true;
-    decompose_compatible(l, |x| fixed &= x == l);
-    fixed.then_some(l)
 }
 
-/// Traditional -> Simplified and `[chars]` for one NFKC, lowercase character.
+/// The character at byte offset `i` of `s`.
 #[inline]
-fn finish_char(e: &mut Emitter<'_>, x: char, span: Span) {
-    let t = e.t;
-    let y = t.t2s(x);
-    match t.char_fold(y) {
-        Some(s) => {
-            for z in s.chars() {
-                e.push(z, span);
-            }
-        }
-        None => e.push(y, span),
+fn char_at(s: &str, i: usize) -> Option<char> {
+    s.get(i..)?.chars().next()
+}
+
+/// The character at byte offset `i` of `s` (if any) starts a new cluster: it is neither
+/// removed nor an extender.
+#[inline]
+fn starts_cluster(t: &Tables, s: &str, i: usize) -> bool {
+    match s.as_bytes().get(i) {
+        None => true,
+        Some(&b) if b < 0x80 => (0x20..0x7F).contains(&b) || b.is_ascii_whitespace(),
+        Some(_) => char_at(s, i)
+            .is_none_or(|d| is_han_fast(d) || t.flags(d) & (flag::EXTENDER | flag::REMOVED) == 0),
     }
+}
+
+/// The code point of the 3-byte UTF-8 sequence at `i` when it is in the fast Han blocks.
+#[inline]
+fn han_at(bytes: &[u8], i: usize) -> Option<u32> {
+    let &[b0, b1, b2] = bytes.get(i..i + 3)? else {
+        return None;
+    };
+    if !(0xE3..=0xE9).contains(&b0) {
+        return None;
+    }
+    let cp = (u32::from(b0 & 0x0F) << 12) | (u32::from(b1 & 0x3F) << 6) | u32::from(b2 & 0x3F);
+    matches!(cp, 0x3400..=0x4DBF | 0x4E00..=0x9FFF).then_some(cp)
 }
 
 #[inline]
@@ -386,38 +584,38 @@ fn numeral_run(t: &Tables, text: &str, start: usize, limit: usize) -> Run {
 }
 
 /// The variant pass over a folded text: `[[variant]]` replacements (leftmost-longest,
-/// boundary-checked), numeral runs to digits and thousands separators dropped, all through a
-/// fresh emitter so the context rules hold around the replacements. `None` when nothing
-/// changes; the output is only built once the first change is found.
-pub(super) fn pass2<'t>(t: &'t Tables, src: &Folded) -> Option<Folded> {
+/// boundary-checked), numeral runs to digits and thousands separators dropped. `None` when
+/// nothing changes. Unchanged stretches are copied in bulk once the emitter is back in step
+/// with the source (after a Han or other non-word, non-separator character); the characters
+/// right after a change go through the emitter so the context rules hold around it.
+pub(super) fn pass2(t: &Tables, src: &Folded) -> Option<Folded> {
     let text = src.text.as_str();
-    let map = src.map.as_slice();
+    let bytes = text.as_bytes();
     let variants = t.variants.as_ref();
-    let mut next_match = variants.and_then(|v| v.find(t, text, 0));
+    if let Some(dirty) = &src.dirty
+        && !change_near(t, src, dirty)
+    {
+        return None;
+    }
+    let start = if src.dirty.is_some() {
+        0
+    } else {
+        src.first_trigger
+    };
+    let mut next_match = variants
+        .filter(|_| start <= text.len())
+        .and_then(|v| v.find(t, text, start));
     if next_match.is_none() && !src.saw_numeral && !src.saw_digit_comma {
         return None;
     }
-    let span_at = |i: usize| map.get(i).copied().unwrap_or_default();
-
-    let mut out: Option<Emitter<'t>> = None;
-    // Start the output with `text[..upto]` unchanged.
-    let ensure = |out: &mut Option<Emitter<'t>>, upto: usize| {
-        if out.is_none() {
-            let mut e = Emitter::new(t, text.len() + 16);
-            for (i, c) in text[..upto].char_indices() {
-                e.push(c, span_at(i));
-            }
-            *out = Some(e);
-        }
+    let mut out = Copier {
+        e: None,
+        src,
+        done: 0,
+        dirty: Vec::new(),
+        dirty_from: None,
     };
-    let copy = |out: &mut Option<Emitter<'t>>, range: std::ops::Range<usize>| {
-        if let Some(e) = out.as_mut() {
-            for (i, c) in text[range.clone()].char_indices() {
-                e.push(c, span_at(range.start + i));
-            }
-        }
-    };
-
+    let scan_numbers = src.saw_numeral || src.saw_digit_comma;
     let mut i = 0;
     // The previous numeral run ended in ASCII digits only (a comma after it may be dropped).
     let mut after_clean_digits = false;
@@ -425,58 +623,201 @@ pub(super) fn pass2<'t>(t: &'t Tables, src: &Folded) -> Option<Folded> {
         if let (Some(m), Some(v)) = (next_match, variants)
             && m.start() == i
         {
-            ensure(&mut out, i);
-            if let (Some(e), Some(rep)) = (out.as_mut(), v.reps.get(m.pattern().as_usize())) {
+            let e = out.emitter(t, i);
+            if let Some(rep) = v.reps.get(m.pattern().as_usize()) {
                 if rep.charwise {
                     for ((j, _), c) in text[m.range()].char_indices().zip(rep.to.chars()) {
-                        e.push(c, span_at(m.start() + j));
+                        e.push(c, src.span(m.start() + j));
                     }
                 } else {
-                    let span = (span_at(m.start()).0, span_at(m.end() - 1).1);
+                    let span = (src.span(m.start()).0, src.span(m.end() - 1).1);
                     for c in rep.to.chars() {
                         e.push(c, span);
                     }
                 }
             }
             i = m.end();
+            out.done = i;
             next_match = variants.and_then(|v| v.find(t, text, i));
             after_clean_digits = false;
             continue;
         }
-        let Some(c) = text[i..].chars().next() else {
-            break;
-        };
-        let limit = next_match.map_or(text.len(), |m| m.start());
-        if t.is_numeralish(c) {
+        if !scan_numbers {
+            // Only variants can change the text: go to the next match.
+            i = next_match.map_or(text.len(), |m| m.start());
+            continue;
+        }
+        let b = bytes[i];
+        let numeralish = b.is_ascii_digit()
+            || ((0xE3..=0xE9).contains(&b)
+                && match han_at(bytes, i) {
+                    Some(cp) => t.han_info(cp) & han::NUMERAL != 0,
+                    None => char_at(text, i).is_some_and(|c| t.flags(c) & flag::NUMERAL != 0),
+                });
+        if numeralish {
+            let limit = next_match.map_or(text.len(), |m| m.start());
             let run = numeral_run(t, text, i, limit);
             let convert = run.has_han && run.chars >= t.min_run;
             if convert {
-                ensure(&mut out, i);
-                if let Some(e) = out.as_mut() {
-                    for (j, d) in text[i..run.end].char_indices() {
-                        let digit = t.numeral(d).map_or(d, char::from);
-                        e.push(digit, span_at(i + j));
-                    }
+                let e = out.emitter(t, i);
+                for (j, d) in text[i..run.end].char_indices() {
+                    let digit = t.numeral(d).map_or(d, char::from);
+                    e.push(digit, src.span(i + j));
                 }
-            } else {
-                copy(&mut out, i..run.end);
+                out.done = run.end;
             }
             after_clean_digits = convert || !run.has_han;
             i = run.end;
             continue;
         }
-        if c == ',' && after_clean_digits {
+        if b == b',' && after_clean_digits {
+            let limit = next_match.map_or(text.len(), |m| m.start());
             let run = numeral_run(t, text, i + 1, limit);
             let becomes_digits = !run.has_han || run.chars >= t.min_run;
             if run.chars == 3 && becomes_digits {
-                ensure(&mut out, i);
+                out.emitter(t, i);
                 i += 1;
+                out.done = i;
                 continue;
             }
         }
-        copy(&mut out, i..i + c.len_utf8());
         after_clean_digits = false;
-        i += c.len_utf8();
+        i += utf8_len(b);
     }
-    out.map(Emitter::finish)
+    out.e.as_ref()?;
+    out.copy(text.len());
+    out.close_dirty();
+    let dirty = std::mem::take(&mut out.dirty);
+    out.e.map(|e| {
+        let mut folded = e.finish();
+        folded.saw_numeral |= src.saw_numeral;
+        folded.saw_digit_comma |= src.saw_digit_comma;
+        folded.dirty = Some(dirty);
+        folded
+    })
+}
+
+/// Whether a variant pass could change `src` near the `dirty` ranges left by the previous
+/// pass (anywhere else the previous pass already found nothing to do). Conservative.
+fn change_near(t: &Tables, src: &Folded, dirty: &[(usize, usize)]) -> bool {
+    let text = src.text.as_str();
+    let pad = t.variants.as_ref().map_or(0, |v| v.max_len) + 8;
+    let numeralish = |c: char| c.is_ascii_digit() || t.flags(c) & flag::NUMERAL != 0;
+    for &(a, b) in dirty {
+        let mut lo = a.saturating_sub(pad).min(text.len());
+        while !text.is_char_boundary(lo) {
+            lo -= 1;
+        }
+        let mut hi = b.saturating_add(pad).min(text.len());
+        while !text.is_char_boundary(hi) {
+            hi += 1;
+        }
+        if let Some(v) = &t.variants
+            && v.find_within(t, text, lo, hi).is_some()
+        {
+            return true;
+        }
+        for (k, c) in text[lo..hi].char_indices() {
+            if c == ',' {
+                return true;
+            }
+            if t.flags(c) & flag::NUMERAL != 0 {
+                let at = lo + k;
+                let before = text[..at]
+                    .chars()
+                    .rev()
+                    .take_while(|&d| numeralish(d))
+                    .count();
+                let after = text[at..].chars().take_while(|&d| numeralish(d)).count();
+                if before + after >= t.min_run {
+                    return true;
+                }
+            }
+        }
+    }
+    false
+}
+
+/// Length of the UTF-8 sequence that starts with byte `b`.
+#[inline]
+fn utf8_len(b: u8) -> usize {
+    match b {
+        0..0xC0 => 1,
+        0xC0..0xE0 => 2,
+        0xE0..0xF0 => 3,
+        _ => 4,
+    }
+}
+
+/// The output of [`pass2`], created at the first change.
+struct Copier<'s, 't> {
+    e: Option<Emitter<'t>>,
+    src: &'s Folded,
+    /// Source bytes before this offset are in the output.
+    done: usize,
+    /// Output byte ranges that differ from the source.
+    dirty: Vec<(usize, usize)>,
+    /// Start of the dirty range being written.
+    dirty_from: Option<usize>,
+}
+
+impl<'t> Copier<'_, 't> {
+    /// The emitter, with the source copied up to `upto`.
+    fn emitter(&mut self, t: &'t Tables, upto: usize) -> &mut Emitter<'t> {
+        let capacity = self.src.text.len() + 16;
+        self.e.get_or_insert_with(|| Emitter::new(t, capacity));
+        self.copy(upto);
+        let e = self.e.get_or_insert_with(|| Emitter::new(t, capacity));
+        if self.dirty_from.is_none() {
+            let word = e.word.map_or(usize::MAX, |w| w.start);
+            let run = e.run_start.unwrap_or(usize::MAX);
+            self.dirty_from = Some(e.text.len().min(word).min(run));
+        }
+        e
+    }
+
+    fn close_dirty(&mut self) {
+        if let (Some(from), Some(e)) = (self.dirty_from.take(), self.e.as_ref()) {
+            self.dirty.push((from, e.text.len()));
+        }
+    }
+
+    /// Copy the source from `done` to `upto` into the emitter.
+    fn copy(&mut self, upto: usize) {
+        let Some(e) = self.e.as_mut() else {
+            return;
+        };
+        let text = self.src.text.as_str();
+        let mut k = self.done;
+        // A fresh emitter is in step with the source; after a change, the characters go
+        // through the emitter until one leaves it in a state the source also had there.
+        if !(k == 0 && e.text.is_empty()) {
+            while k < upto {
+                let Some(c) = char_at(text, k) else {
+                    break;
+                };
+                let flags = e.t.flags(c);
+                e.push_flags(c, flags, self.src.span(k));
+                k += c.len_utf8();
+                if matches!(class_from_flags(flags), Class::Han | Class::Other) {
+                    break;
+                }
+            }
+        }
+        if k < upto {
+            if let Some(from) = self.dirty_from.take() {
+                self.dirty.push((from, e.text.len()));
+            }
+            e.copy_in_step(&text[k..upto], &self.src.map[k..upto]);
+        }
+        self.done = upto;
+    }
+}
+
+impl Folded {
+    /// The source span of byte `i` (an empty span past the end).
+    #[inline]
+    fn span(&self, i: usize) -> Span {
+        self.map.get(i).copied().unwrap_or_default()
+    }
 }

@@ -27,24 +27,36 @@
 //! 8. **Homoglyphs**: inside a word (letters and digits of non-Han scripts) that has an ASCII
 //!    letter, Cyrillic and Greek look-alikes fold to Latin (`pаypal` with Cyrillic `а` ->
 //!    `paypal`); words without an ASCII letter (Russian, Greek) are kept.
-//! 9. **Variants** (`[[variant]]` in `variants.toml`), one leftmost-longest pass: `薇信`, `威信`,
-//!    `v信`, `vx`, `wx` -> `微信`; `扣扣`, `q q` -> `qq`; Taiwan vocabulary `螢幕` -> `屏幕`,
-//!    `帳號` -> `账号`, `軟體` -> `软件`, `網路` -> `网络`, `簡訊` -> `短信`. Latin variants
-//!    respect word boundaries: `vx` folds in `加vx123` but not in `vxworks`.
+//! 9. **Variants** (`[[variant]]` in `variants.toml`), leftmost-longest: `薇信`, `威信`, `v信`,
+//!    `vx`, `wx` -> `微信`; `扣扣`, `q q` -> `qq`; Taiwan vocabulary `螢幕` -> `屏幕`, `帳號` ->
+//!    `账号`, `軟體` -> `软件`, `網路` -> `网络`, `簡訊` -> `短信`. Latin variants respect word
+//!    boundaries: `vx` folds in `加vx123` and `vx:abc` but not in `vxworks`. A match whose
+//!    boundary fails is skipped and the search goes on one character later.
 //! 10. **Numerals**: a run of 3 or more Han numerals and ASCII digits (with at least one
 //!     numeral) becomes ASCII digits (`九九九九` -> `9999`, `一三八` -> `138`); a lone `一` in
 //!     `一起` stays. Numbers with units (`九千`) are not evaluated.
 //! 11. **Thousands separators**: a comma between a digit and exactly three digits is dropped
 //!     (`9,999,999` -> `9999999`, `9，999` -> `9999`; `1,2` and `1,2345` stay).
 //!
-//! Steps 7 to 11 repeat (bounded) until the text stops changing, so `normalize` is idempotent.
+//! Steps 6 to 8 also apply around every replacement of steps 9 to 11 (`你好 vx` -> `你好微信`),
+//! and steps 9 to 11 run again (a bounded number of times) while they change the text, so
+//! `normalize` is idempotent: `normalize(normalize(x)) == normalize(x)`.
+//!
 //! **Rule writers** therefore write literals lowercase, in mainland Simplified vocabulary, with
-//! ASCII digits and canonical forms: `微信`, `qq`, `屏幕共享`, `验证码`, `账户`, `9999`.
+//! ASCII digits, ASCII punctuation and the canonical forms: `微信`, `qq`, `屏幕共享`, `验证码`,
+//! `账户`, `9999`. Separators between Han characters in a literal are dropped the same way, so
+//! a literal cannot require a space or comma between two Chinese words.
 //!
 //! The offset map stores, for every byte of the folded text, the original byte range of the
-//! character (or cluster) it came from; a variant replacement maps char by char when `from`
-//! and `to` have as many characters, else every output character maps to the union of the
-//! source. Inputs longer than `u32::MAX` bytes are folded up to that length.
+//! character (or cluster) it came from (8 bytes per folded byte); a variant replacement maps
+//! char by char when `from` and `to` have as many characters, else every output character maps
+//! to the whole source of the match. Inputs longer than `u32::MAX` bytes are folded up to that
+//! length.
+//!
+//! Cost: one pass over the message plus, when the message may contain a variant, one
+//! Aho-Corasick scan; about 2 to 4 µs for a 200-character Chinese message in release mode. The
+//! lookup tables are built on first use (about 10 ms); call `normalize("")` at start-up
+//! to build them early.
 
 mod fold;
 mod tables;

@@ -5,7 +5,7 @@
 use std::collections::{BTreeMap, HashSet};
 use std::sync::LazyLock;
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, Input, Match, MatchKind};
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, Input, Match, MatchKind};
 use regex_syntax::hir::{self, HirKind};
 use serde::Deserialize;
 
@@ -37,6 +37,7 @@ const EXTRA_REMOVED: &str = r"\x{034F}\x{115F}\x{1160}\x{17B4}\x{17B5}\x{180B}-\
 
 /// What a character is for the context rules (separator collapse, words).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[repr(u8)]
 pub(super) enum Class {
     /// Whitespace; folded to a single ASCII space.
     Space,
@@ -51,6 +52,50 @@ pub(super) enum Class {
     /// Anything else (unassigned, private use).
     Other,
 }
+
+impl Class {
+    const ALL: [Self; 6] = [
+        Self::Space,
+        Self::Han,
+        Self::Sep,
+        Self::Mark,
+        Self::Word,
+        Self::Other,
+    ];
+}
+
+/// Bits of [`Tables::flags`]; the low three bits are the [`Class`].
+pub(super) mod flag {
+    pub(in super::super) const CLASS: u8 = 0b111;
+    /// Dropped before anything else.
+    pub(in super::super) const REMOVED: u8 = 1 << 3;
+    /// Continues the cluster of the previous character.
+    pub(in super::super) const EXTENDER: u8 = 1 << 4;
+    /// NFKC, lowercase, Traditional -> Simplified and `[chars]` leave it unchanged.
+    pub(in super::super) const PLAIN: u8 = 1 << 5;
+    /// A `[numerals]` key.
+    pub(in super::super) const NUMERAL: u8 = 1 << 6;
+    /// A `[homoglyphs]` key.
+    pub(in super::super) const HOMOGLYPH: u8 = 1 << 7;
+}
+
+/// Bits of [`Tables::han_info`].
+pub(super) mod han {
+    /// Traditional -> Simplified changes the character.
+    pub(in super::super) const T2S: u8 = 1;
+    /// Once converted, a `[numerals]` key.
+    pub(in super::super) const NUMERAL: u8 = 1 << 1;
+    /// Once converted, the first character of a `[[variant]]` pattern.
+    pub(in super::super) const TRIGGER: u8 = 1 << 2;
+}
+
+/// First and one-past-last code point of [`Tables::han_info`] (the fast Han blocks).
+const HAN_LO: u32 = 0x3400;
+const HAN_HI: u32 = 0xA000;
+
+/// First code point whose flags are computed on each lookup instead of cached (the cache
+/// covers the Basic Multilingual Plane).
+const FLAGS_CACHED: u32 = 0x1_0000;
 
 /// Which neighbours a variant needs to match (see `variants.toml`).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
@@ -120,13 +165,32 @@ pub(super) struct Replacement {
 pub(super) struct Variants {
     ac: AhoCorasick,
     pub(super) reps: Vec<Replacement>,
+    /// Length in bytes of the longest pattern.
+    pub(super) max_len: usize,
+    /// First characters of the patterns that are in the fast Han blocks.
+    han_firsts: Vec<char>,
+    /// First characters of the patterns that are ASCII, as a bit set.
+    ascii_firsts: u128,
+    /// A pattern starts with another character: every text must be searched.
+    scan_always: bool,
 }
 
 impl Variants {
     /// The leftmost-longest match starting at or after `from` whose boundary holds.
-    pub(super) fn find(&self, t: &Tables, text: &str, mut from: usize) -> Option<Match> {
-        while from <= text.len() {
-            let m = self.ac.find(Input::new(text).span(from..text.len()))?;
+    pub(super) fn find(&self, t: &Tables, text: &str, from: usize) -> Option<Match> {
+        self.find_within(t, text, from, text.len())
+    }
+
+    /// [`Self::find`] for matches inside `from..end`.
+    pub(super) fn find_within(
+        &self,
+        t: &Tables,
+        text: &str,
+        mut from: usize,
+        end: usize,
+    ) -> Option<Match> {
+        while from <= end {
+            let m = self.ac.find(Input::new(text).span(from..end))?;
             if self.boundary_ok(t, text, &m) {
                 return Some(m);
             }
@@ -169,6 +233,16 @@ pub(super) struct Tables {
     /// `[homoglyphs]`, sorted by key.
     homoglyphs: Vec<(char, char)>,
     pub(super) variants: Option<Variants>,
+    /// Block index (`cp >> 8`) into `flag_blocks`, for code points below `FLAGS_CACHED`.
+    flag_index: Box<[u16]>,
+    /// Deduplicated blocks of 256 flag bytes.
+    flag_blocks: Vec<[u8; 256]>,
+    /// `cp - HAN_LO` -> [`han`] bits, for the fast Han blocks.
+    han_info: Box<[u8]>,
+    /// Block index into `single_blocks`, for the Basic Multilingual Plane.
+    single_index: Box<[u16]>,
+    /// Blocks of 256 single-character folds (0: none); block 0 is empty.
+    single_blocks: Vec<[u32; 256]>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -211,6 +285,13 @@ fn single_char(s: &str) -> Option<char> {
 impl Tables {
     /// Unicode classes and Traditional -> Simplified only; no data file.
     pub(super) fn chars_only() -> Self {
+        let mut t = Self::uncached();
+        t.cache_flags();
+        t
+    }
+
+    /// [`Self::chars_only`] before its lookup caches are filled.
+    fn uncached() -> Self {
         Self {
             han: RangeSet::from_class(r"\p{sc=Han}"),
             sep: RangeSet::from_class(r"[\p{P}\p{S}]"),
@@ -221,13 +302,194 @@ impl Tables {
             chars: Vec::new(),
             homoglyphs: Vec::new(),
             variants: None,
+            flag_index: Box::new([]),
+            flag_blocks: Vec::new(),
+            single_index: Box::new([]),
+            single_blocks: Vec::new(),
+            han_info: Box::new([]),
         }
+    }
+
+    /// Fill the flag cache from [`Self::compute_flags`].
+    fn cache_flags(&mut self) {
+        let mut index = Vec::with_capacity((FLAGS_CACHED >> 8) as usize);
+        let mut blocks: Vec<[u8; 256]> = Vec::new();
+        let mut seen = std::collections::HashMap::new();
+        for block in 0..FLAGS_CACHED >> 8 {
+            let mut flags = [0u8; 256];
+            for (low, f) in (0u32..).zip(flags.iter_mut()) {
+                if let Some(c) = char::from_u32(block << 8 | low) {
+                    *f = self.compute_flags(c);
+                }
+            }
+            let id = *seen.entry(flags).or_insert_with(|| {
+                blocks.push(flags);
+                u16::try_from(blocks.len() - 1).unwrap_or(u16::MAX)
+            });
+            index.push(id);
+        }
+        self.flag_index = index.into_boxed_slice();
+        self.flag_blocks = blocks;
+
+        // Characters of the Basic Multilingual Plane (but the fast Han blocks, which have the
+        // Traditional -> Simplified table) that fold, alone, to one other character.
+        let mut index = Vec::with_capacity(0x100);
+        let mut blocks: Vec<[u32; 256]> = vec![[0; 256]];
+        let mut folded = String::new();
+        for block in 0u32..0x100 {
+            let mut targets = [0u32; 256];
+            for (low, target) in (0u32..).zip(targets.iter_mut()) {
+                let Some(c) = char::from_u32(block << 8 | low) else {
+                    continue;
+                };
+                if is_han_fast(c) || self.flags(c) & (flag::PLAIN | flag::REMOVED) != 0 {
+                    continue;
+                }
+                folded.clear();
+                fold::fold_cluster(self, c.encode_utf8(&mut [0; 4]), &mut |x| folded.push(x));
+                let mut chars = folded.chars();
+                if let (Some(x), None) = (chars.next(), chars.next()) {
+                    *target = u32::from(x);
+                }
+            }
+            if targets.iter().all(|&x| x == 0) {
+                index.push(0);
+            } else {
+                blocks.push(targets);
+                index.push(u16::try_from(blocks.len() - 1).unwrap_or(0));
+            }
+        }
+        self.single_index = index.into_boxed_slice();
+        self.single_blocks = blocks;
+
+        self.cache_han_info();
+    }
+
+    /// Fill [`Self::han_info`] (after the data and the variants are loaded).
+    fn cache_han_info(&mut self) {
+        let firsts: Vec<char> = self
+            .variants
+            .as_ref()
+            .map(|v| v.han_firsts.clone())
+            .unwrap_or_default();
+        self.han_info = (HAN_LO..HAN_HI)
+            .map(|cp| {
+                let Some(c) = char::from_u32(cp).filter(|&c| is_han_fast(c)) else {
+                    return 0;
+                };
+                // NUMERAL and TRIGGER describe the character after conversion.
+                let s = self.t2s(c);
+                let mut info = 0;
+                if s != c {
+                    info |= han::T2S;
+                }
+                if self.numeral(s).is_some() {
+                    info |= han::NUMERAL;
+                }
+                if firsts.contains(&s) {
+                    info |= han::TRIGGER;
+                }
+                info
+            })
+            .collect();
+    }
+
+    /// The [`han`] bits of a code point in the fast Han blocks.
+    #[inline]
+    pub(super) fn han_info(&self, cp: u32) -> u8 {
+        self.han_info
+            .get(cp.wrapping_sub(HAN_LO) as usize)
+            .copied()
+            .unwrap_or(0)
+    }
+
+    /// Whether a `[[variant]]` pattern may start with `c`. No false negatives.
+    #[inline]
+    pub(super) fn may_start_pattern(&self, c: char) -> bool {
+        let Some(v) = &self.variants else {
+            return false;
+        };
+        if c.is_ascii() {
+            v.ascii_firsts & (1 << u32::from(c)) != 0
+        } else if is_han_fast(c) {
+            self.han_info(u32::from(c)) & han::TRIGGER != 0
+        } else {
+            v.scan_always
+        }
+    }
+
+    /// The ASCII first characters of `[[variant]]` patterns, as a bit set.
+    #[inline]
+    pub(super) fn ascii_pattern_firsts(&self) -> u128 {
+        self.variants.as_ref().map_or(0, |v| v.ascii_firsts)
+    }
+
+    /// What `c` folds to when it stands alone, if that is one other character (cached for
+    /// the Basic Multilingual Plane only).
+    #[inline]
+    pub(super) fn single_fold(&self, c: char) -> Option<char> {
+        let cp = u32::from(c);
+        let block = self.single_index.get((cp >> 8) as usize)?;
+        let target = self.single_blocks.get(usize::from(*block))?[(cp & 0xFF) as usize];
+        if target == 0 {
+            None
+        } else {
+            char::from_u32(target)
+        }
+    }
+
+    /// The [`flag`] bits of `c`.
+    #[inline]
+    pub(super) fn flags(&self, c: char) -> u8 {
+        let cp = u32::from(c);
+        if let Some(&block) = self.flag_index.get((cp >> 8) as usize)
+            && let Some(flags) = self.flag_blocks.get(usize::from(block))
+        {
+            return flags[(cp & 0xFF) as usize];
+        }
+        self.compute_flags(c)
+    }
+
+    /// The [`flag`] bits of `c`, from the tables.
+    fn compute_flags(&self, c: char) -> u8 {
+        if is_han_fast(c) {
+            let mut f = Class::Han as u8;
+            if self.t2s(c) == c {
+                f |= flag::PLAIN;
+            }
+            if self.numeral(c).is_some() {
+                f |= flag::NUMERAL;
+            }
+            return f;
+        }
+        let mut f = self.class_of(c) as u8;
+        if self.removed_slow(c) {
+            f |= flag::REMOVED;
+        }
+        if is_extender(c) {
+            f |= flag::EXTENDER;
+        }
+        let hangul_syllable = matches!(u32::from(c), 0xAC00..=0xD7A3);
+        if (nfkc_fixed(c) || hangul_syllable)
+            && lowercase_fixed(c)
+            && self.t2s(c) == c
+            && self.char_fold(c).is_none()
+        {
+            f |= flag::PLAIN;
+        }
+        if self.numeral(c).is_some() {
+            f |= flag::NUMERAL;
+        }
+        if self.homoglyph(c).is_some() {
+            f |= flag::HOMOGLYPH;
+        }
+        f
     }
 
     /// All tables, with the data file `src` (the text of a `variants.toml`).
     pub(super) fn build(src: &str) -> Result<Self, DataError> {
         let raw: RawData = toml::from_str(src)?;
-        let mut t = Self::chars_only();
+        let mut t = Self::uncached();
         let mut errors = Vec::new();
 
         for (k, v) in &raw.chars {
@@ -278,6 +540,8 @@ impl Tables {
             }
         }
 
+        t.cache_flags();
+
         // `from` strings are folded with the character-level and context steps, so the data
         // may be written in Traditional, upper case or full width.
         let mut patterns = Vec::new();
@@ -322,10 +586,35 @@ impl Tables {
             return Err(DataError::Invalid(errors));
         }
         if !patterns.is_empty() {
+            // A DFA without prefilter: on Chinese text every character shares a first byte
+            // with some pattern, so a prefilter only adds work.
             let ac = AhoCorasickBuilder::new()
                 .match_kind(MatchKind::LeftmostLongest)
+                .kind(Some(AhoCorasickKind::DFA))
+                .prefilter(false)
                 .build(&patterns)?;
-            t.variants = Some(Variants { ac, reps });
+            let max_len = patterns.iter().map(String::len).max().unwrap_or(0);
+            let mut han_firsts = Vec::new();
+            let mut ascii_firsts = 0u128;
+            let mut scan_always = false;
+            for c in patterns.iter().filter_map(|p| p.chars().next()) {
+                if c.is_ascii() {
+                    ascii_firsts |= 1 << u32::from(c);
+                } else if is_han_fast(c) {
+                    han_firsts.push(c);
+                } else {
+                    scan_always = true;
+                }
+            }
+            t.variants = Some(Variants {
+                ac,
+                reps,
+                max_len,
+                han_firsts,
+                ascii_firsts,
+                scan_always,
+            });
+            t.cache_han_info();
         }
         Ok(t)
     }
@@ -340,6 +629,10 @@ impl Tables {
     /// category Cf and [`EXTRA_REMOVED`].
     #[inline]
     pub(super) fn is_removed(&self, c: char) -> bool {
+        self.flags(c) & flag::REMOVED != 0
+    }
+
+    fn removed_slow(&self, c: char) -> bool {
         if c.is_ascii() {
             return c.is_ascii_control() && !c.is_ascii_whitespace();
         }
@@ -352,6 +645,10 @@ impl Tables {
     /// The class of a folded character.
     #[inline]
     pub(super) fn class(&self, c: char) -> Class {
+        class_from_flags(self.flags(c))
+    }
+
+    fn class_of(&self, c: char) -> Class {
         if c.is_ascii() {
             return if c.is_ascii_alphanumeric() {
                 Class::Word
@@ -435,6 +732,42 @@ impl Tables {
             .ok()
             .map(|i| self.homoglyphs[i].1)
     }
+}
+
+/// The [`Class`] in flag bits.
+#[inline]
+pub(super) fn class_from_flags(f: u8) -> Class {
+    Class::ALL
+        .get(usize::from(f & flag::CLASS))
+        .copied()
+        .unwrap_or(Class::Other)
+}
+
+/// `c` continues the cluster before it: a combining mark (or any non-starter), or a character
+/// that may compose with what precedes it.
+fn is_extender(c: char) -> bool {
+    let cp = u32::from(c);
+    cp >= 0x300
+        && !is_han_fast(c)
+        && (unicode_normalization::char::canonical_combining_class(c) != 0
+            || unicode_normalization::char::is_combining_mark(c)
+            // Hangul jamo that compose with a preceding syllable or jamo, in every width.
+            || matches!(cp, 0x1160..=0x11FF | 0x3130..=0x318F | 0xFFA0..=0xFFDC | 0xD7B0..=0xD7FF)
+            // Halfwidth katakana (semi-)voiced marks: NFKC makes them combining marks.
+            || matches!(cp, 0xFF9E | 0xFF9F))
+}
+
+/// `c` is its own NFKC form (its full compatibility decomposition is itself).
+fn nfkc_fixed(c: char) -> bool {
+    let mut fixed = true;
+    unicode_normalization::char::decompose_compatible(c, |d| fixed &= d == c);
+    fixed
+}
+
+/// `c` is its own lowercase.
+fn lowercase_fixed(c: char) -> bool {
+    let mut lower = c.to_lowercase();
+    lower.len() == 1 && lower.next() == Some(c)
 }
 
 /// CJK Unified Ideographs and Extension A: Han, and unchanged by NFKC.
