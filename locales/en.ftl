@@ -112,6 +112,7 @@ why-cancel-membership-fee = "You were made an agent or member by mistake and wil
 why-cancel-student-loan = Nobody needs to "cancel a campus loan account" to protect your credit record: that story leads to borrowing and transferring money.
 why-card-password = Nobody legitimate asks for your card number together with your password or PIN.
 why-card-phishing = No real bank, insurer or carrier asks you to type your card number, password or ID on a web page from a message; those details go straight to the scammer.
+why-coached-lie = Being told what to say if the bank or the police ask is the clearest sign of a scam: nobody honest needs you to lie to the people who would stop the transfer. Hang up and tell the bank the truth.
 why-credit-repair = Nobody can erase records from your credit report for a fee: credit repair offers are scams.
 why-crypto-doubling = Nobody gives away crypto for crypto sent to them, and "connect / validate your wallet" pages drain it: every coin you send or approve is lost.
 why-crypto-profit = Coins sold by strangers with promises of doubling are usually worthless tokens or fake exchanges; you will not be able to sell or withdraw.
