@@ -223,3 +223,32 @@ fn lint_runs_examples() {
             .contains("error[R010]: rule `t.pretext.cs`: example expects no match")
     );
 }
+
+#[test]
+fn a_closed_output_pipe_ends_quietly() {
+    // `scamguard check --lines ... | head -1`: the reader goes away after the first line. The
+    // command must stop with status 0 and no panic, however much output is left.
+    let dir = rules_dir();
+    let input = "打开屏幕共享\n".repeat(20_000);
+    let mut child = bin()
+        .args(["check", "--lines", "--rules"])
+        .arg(dir.path())
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    let writer = std::thread::spawn(move || {
+        let _ = stdin.write_all(input.as_bytes());
+    });
+    let mut stdout = child.stdout.take().unwrap();
+    let mut first = [0u8; 16];
+    std::io::Read::read_exact(&mut stdout, &mut first).unwrap();
+    drop(stdout);
+    let out = child.wait_with_output().unwrap();
+    writer.join().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+}

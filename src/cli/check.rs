@@ -83,7 +83,7 @@ pub fn run(args: &CheckArgs) -> ExitCode {
             out.push_str(&human(msg, &scan));
         }
     }
-    print!("{out}");
+    out!("{out}");
     ExitCode::from(exit_code(worst))
 }
 

@@ -351,7 +351,7 @@ fn eval_messages(
             && args.family.as_ref().is_none_or(|f| *f == family)
         {
             ex.misses_left -= 1;
-            println!(
+            outln!(
                 "MISS {}:{line_no} [{family}] {} ({}) {}",
                 file_name(path),
                 scan.level,
@@ -361,7 +361,7 @@ fn eval_messages(
         }
         if m.label != "scam" && flagged && ex.fps_left > 0 {
             ex.fps_left -= 1;
-            println!(
+            outln!(
                 "FP   {}:{line_no} [{}] {} ({}) {}",
                 file_name(path),
                 m.label,
@@ -421,7 +421,7 @@ fn eval_conversations(
                     st.first_warning_share.push((w + 1) as f64 / total as f64);
                 } else if ex.misses_left > 0 {
                     ex.misses_left -= 1;
-                    println!(
+                    outln!(
                         "MISS {}:{line_no} [{family}] conversation {id} ({total} turns)",
                         file_name(path)
                     );
@@ -439,7 +439,7 @@ fn eval_conversations(
                     st.benign_warned += 1;
                     if ex.fps_left > 0 {
                         ex.fps_left -= 1;
-                        println!(
+                        outln!(
                             "FP   {}:{line_no} conversation {id} warned at turn {} of {total}",
                             file_name(path),
                             w + 1
@@ -716,10 +716,10 @@ pub fn run(args: &EvalArgs) -> ExitCode {
     if args.json {
         report.insert("messages_scanned".into(), scanned.into());
         report.insert("messages_per_second".into(), rate.round().into());
-        println!("{}", serde_json::Value::Object(report));
+        outln!("{}", serde_json::Value::Object(report));
     } else {
-        print!("{out}");
-        println!("{scanned} messages in {secs:.2} s ({rate:.0} messages/s)");
+        out!("{out}");
+        outln!("{scanned} messages in {secs:.2} s ({rate:.0} messages/s)");
     }
     if fails.is_empty() {
         if floor.is_some() {

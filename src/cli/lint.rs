@@ -93,11 +93,11 @@ pub fn run(args: &LintArgs) -> ExitCode {
         key(a).cmp(&key(b))
     });
     for e in &errors {
-        println!("{e}");
+        outln!("{e}");
     }
     match (&engine, errors.is_empty()) {
         (Some(engine), true) => {
-            println!(
+            outln!(
                 "{}: {} rules, {} literals: ok",
                 args.dir.display(),
                 engine.rules().len(),

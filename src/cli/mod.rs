@@ -1,11 +1,35 @@
 //! Command-line front ends. Each subcommand returns its process exit code.
 
+/// Exit code for errors in input, rules, locales or configuration.
+pub const EXIT_ERROR: u8 = 2;
+
+/// Writes `args` to standard output. A reader that has gone away (`scamguard eval ... | head`)
+/// ends the process quietly with status 0, as other command-line tools do; any other write
+/// error ends it with [`EXIT_ERROR`] and a message.
+pub(crate) fn write_stdout(args: std::fmt::Arguments<'_>) {
+    use std::io::Write;
+    let result = std::io::stdout().lock().write_fmt(args);
+    if let Err(e) = result.and_then(|()| std::io::stdout().flush()) {
+        if e.kind() == std::io::ErrorKind::BrokenPipe {
+            std::process::exit(0);
+        }
+        eprintln!("scamguard: cannot write to standard output: {e}");
+        std::process::exit(i32::from(EXIT_ERROR));
+    }
+}
+
+/// `print!` through [`write_stdout`].
+macro_rules! out {
+    ($($arg:tt)*) => { $crate::cli::write_stdout(format_args!($($arg)*)) };
+}
+
+/// `println!` through [`write_stdout`].
+macro_rules! outln {
+    ($($arg:tt)*) => { $crate::cli::write_stdout(format_args!("{}\n", format_args!($($arg)*))) };
+}
 pub mod check;
 pub mod eval;
 pub mod lint;
-
-/// Exit code for errors in input, rules, locales or configuration.
-pub const EXIT_ERROR: u8 = 2;
 
 use std::path::Path;
 use std::process::ExitCode;
