@@ -501,6 +501,8 @@ struct ConversationFloor {
     min_warned: Option<f64>,
     max_first_warning_median: Option<f64>,
     max_benign_warned: Option<f64>,
+    #[serde(default)]
+    min_family_warned: BTreeMap<String, f64>,
 }
 
 fn check_min(fails: &mut Vec<String>, what: String, got: Option<f64>, min: Option<f64>) {
@@ -618,6 +620,13 @@ pub fn run(args: &EvalArgs) -> ExitCode {
                     ratio(st.benign_warned, st.benign),
                     fl.max_benign_warned,
                 );
+                for (fam, min) in &fl.min_family_warned {
+                    let got = st.families.get(fam).and_then(|&(n, w)| ratio(w, n));
+                    if got.is_none() {
+                        fails.push(format!("{name} family {fam}: not in the file"));
+                    }
+                    check_min(&mut fails, format!("{name} {fam} warned"), got, Some(*min));
+                }
             }
             report.insert(name, st.json());
         }
