@@ -3,7 +3,7 @@
 use toml_edit::{ImDocument, Item, Table, Value};
 
 use super::{
-    ErrorCode, Example, Expect, LANGS, Literal, Location, RawRule, RuleError, Source, loc,
+    ErrorCode, Example, Expect, LANGS, LineIndex, Literal, Location, RawRule, RuleError, Source,
 };
 use crate::engine::Stage;
 
@@ -29,6 +29,7 @@ const EXAMPLE_KEYS: [&str; 3] = ["text", "expect", "note"];
 struct Ctx<'a> {
     source: &'a Source,
     errors: &'a mut Vec<RuleError>,
+    lines: LineIndex,
 }
 
 impl Ctx<'_> {
@@ -41,14 +42,14 @@ impl Ctx<'_> {
     ) {
         self.errors.push(RuleError {
             code,
-            location: loc(self.source, span),
+            location: self.lines.location(self.source, span),
             rule: rule.map(str::to_owned),
             message: message.into(),
         });
     }
 
     fn loc(&self, span: Option<std::ops::Range<usize>>) -> Location {
-        loc(self.source, span)
+        self.lines.location(self.source, span)
     }
 }
 
@@ -60,7 +61,11 @@ pub fn parse_source(
     errors: &mut Vec<RuleError>,
     ids: &mut Vec<(String, Location)>,
 ) -> Vec<RawRule> {
-    let mut cx = Ctx { source, errors };
+    let mut cx = Ctx {
+        source,
+        errors,
+        lines: LineIndex::new(&source.text),
+    };
     let doc = match ImDocument::parse(source.text.as_str()) {
         Ok(doc) => doc,
         Err(e) => {

@@ -288,7 +288,56 @@ pub fn read_dir(dir: &Path) -> Result<Vec<Source>, LoadErrors> {
     }
 }
 
-/// Byte span helper: location of a span start in a source.
-pub(crate) fn loc(source: &Source, span: Option<Range<usize>>) -> Location {
-    Location::at(&source.origin, &source.text, span.map_or(0, |s| s.start))
+/// Byte offsets where the lines of a text start: locations in O(log lines) instead of a scan
+/// from the start of the file for every literal (which made loading quadratic in file size).
+#[derive(Debug, Clone)]
+pub(crate) struct LineIndex {
+    starts: Vec<usize>,
+}
+
+impl LineIndex {
+    pub(crate) fn new(text: &str) -> Self {
+        let mut starts = vec![0];
+        starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
+        LineIndex { starts }
+    }
+
+    /// The same as [`Location::at`], for the text this index was built from.
+    pub(crate) fn location(&self, source: &Source, span: Option<Range<usize>>) -> Location {
+        let text = source.text.as_str();
+        let mut offset = span.map_or(0, |s| s.start).min(text.len());
+        while !text.is_char_boundary(offset) {
+            offset -= 1;
+        }
+        let line = self.starts.partition_point(|&s| s <= offset);
+        let line_start = self.starts[line - 1];
+        Location {
+            origin: source.origin.clone(),
+            line,
+            col: text[line_start..offset].chars().count() + 1,
+        }
+    }
+}
+
+#[cfg(test)]
+mod line_index_tests {
+    use super::{LineIndex, Location, Source};
+
+    #[test]
+    fn line_index_agrees_with_location_at_on_every_offset() {
+        let text = "a = 1\n\n[[rule]]\nid = \"微信.x\"\r\nany = [\"屏幕共享\", \"é\"]\n";
+        let source = Source::new("f.toml", text);
+        let index = LineIndex::new(text);
+        for offset in 0..=text.len() + 2 {
+            assert_eq!(
+                index.location(&source, Some(offset..offset + 1)),
+                Location::at("f.toml", text, offset),
+                "offset {offset}"
+            );
+        }
+        assert_eq!(
+            index.location(&source, None),
+            Location::at("f.toml", text, 0)
+        );
+    }
 }
