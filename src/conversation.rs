@@ -193,6 +193,10 @@ pub struct Conversation {
     warned_stages: u8,
     /// Level of the last warning; [`Level::None`] once its stages have left the window.
     warned_level: Level,
+    /// Last time a message was `warning` or above on its own (several rules of one stage can
+    /// make a message a warning that the per-stage maxima below do not reach): the
+    /// conversation stays at least at `warning` while that message is in the window.
+    message_warning_last: Option<Tick>,
 }
 
 impl Conversation {
@@ -245,6 +249,9 @@ impl Conversation {
             }
         }
 
+        if scan.level >= Level::Warning {
+            self.message_warning_last = Some(self.message_warning_last.map_or(now, |t| t.max(now)));
+        }
         let chain = self.active_stages(now, window);
         let level = scan.level.max(self.chain_level(chain, now, window, config));
         let hard_trigger = scan.has_trigger();
@@ -335,6 +342,7 @@ impl Conversation {
                 None => *slot = FamilySlot::default(),
             }
         }
+        self.message_warning_last = self.message_warning_last.and_then(moved);
         self.last_activity = moved(self.last_activity).unwrap_or_default();
         self.base = base;
     }
@@ -358,6 +366,12 @@ impl Conversation {
         });
         if sticky_trigger || distinct >= config.danger_stages {
             return Level::Danger;
+        }
+        if self
+            .message_warning_last
+            .is_some_and(|t| in_window(t, now, window))
+        {
+            return Level::Warning;
         }
         let weight: u32 = Stage::ALL
             .into_iter()
@@ -612,6 +626,29 @@ mod tests {
         assert_eq!((a.level, a.warn_now), (Level::Danger, false));
         assert_eq!(a.chain, Stage::ALL);
         assert_eq!(a.new_stages, [Stage::Extract]);
+    }
+
+    #[test]
+    fn a_warning_message_keeps_the_conversation_at_warning_while_in_the_window() {
+        // Two hooks in one message make it a warning (65), though no stage maximum or chain
+        // reaches one: the conversation must not fall back to caution on the next message.
+        let h1 = rule("h1", "f", Stage::Hook, 35, false);
+        let h2 = rule("h2", "f", Stage::Hook, 30, false);
+        let mut warning = scan(&[&h1, &h2]);
+        warning.level = Level::Warning;
+        let cfg = cfg();
+        let mut c = Conversation::new();
+        let a = c.observe(&warning, at(0), &cfg);
+        assert_eq!((a.level, a.warn_now), (Level::Warning, true));
+        let a = c.observe(&scan(&[]), at(10 * MIN), &cfg);
+        assert_eq!((a.level, a.warn_now), (Level::Warning, false));
+        let a = c.observe(&scan(&[&h1]), at(29 * MIN), &cfg);
+        assert_eq!((a.level, a.warn_now), (Level::Warning, false));
+        // The window is 30 minutes from the warning message, not from the last hook.
+        let a = c.observe(&scan(&[]), at(30 * MIN), &cfg);
+        assert_eq!(a.level, Level::Caution);
+        let a = c.observe(&scan(&[]), at(60 * MIN), &cfg);
+        assert_eq!(a.level, Level::None);
     }
 
     #[test]
