@@ -594,10 +594,28 @@ impl Engine {
         };
         let mut findings = Vec::new();
         let mut elems: Vec<Hit> = Vec::new();
+        let mut scratch = WindowScratch::default();
+        // A rule's groups are consecutive ids: with the hits of candidate rules sorted by group,
+        // each candidate's hits are one slice, found by binary search instead of a pass over
+        // every hit. Hits of rules that cannot match are dropped first: in a long message most
+        // hits are single common characters of rules whose other groups never occur.
+        if !candidates.is_empty() {
+            let mut is_candidate = vec![0u64; self.rules.len().div_ceil(64)];
+            for &r in &candidates {
+                is_candidate[r as usize / 64] |= 1 << (r % 64);
+            }
+            hits.retain(|h| {
+                let r = self.group_rule[h.group as usize];
+                is_candidate[r as usize / 64] & (1 << (r % 64)) != 0
+            });
+            hits.sort_unstable_by_key(|h| (h.group, h.start_b, h.end_b));
+        }
         for &r in &candidates {
             let rule = &self.rules[r as usize];
             elems.clear();
-            elems.extend(hits.iter().filter(|h| rule.groups.contains(&h.group)));
+            let lo = hits.partition_point(|h| h.group < rule.groups.start);
+            let hi = lo + hits[lo..].partition_point(|h| h.group < rule.groups.end);
+            elems.extend_from_slice(&hits[lo..hi]);
             let mut n_groups = rule.groups.len();
             if let Some(ri) = rule.regex {
                 // Each candidate's own regex, only for candidates: one shared RegexSet falls back
@@ -617,7 +635,8 @@ impl Engine {
                 );
                 n_groups += 1;
             }
-            let Some((span, chars)) = min_window(&char_index, &mut elems, n_groups) else {
+            let Some((span, chars)) = min_window(&char_index, &mut elems, n_groups, &mut scratch)
+            else {
                 continue;
             };
             if rule.window.is_some_and(|w| chars > w) {
@@ -696,6 +715,13 @@ fn char_index(s: &str) -> Vec<u32> {
     out
 }
 
+/// Buffers [`min_window`] reuses from one candidate rule to the next.
+#[derive(Default)]
+struct WindowScratch {
+    bounds: Vec<(usize, usize)>,
+    suffix_min: Vec<u32>,
+}
+
 /// The smallest span, in characters of `s`, holding one element of each of `n_groups` groups
 /// (elements carry their group id; regex matches use `u32::MAX`). Returns the byte range of the
 /// span (earliest on ties) and its length in characters, or `None` when a group has no element.
@@ -706,13 +732,15 @@ fn min_window(
     char_index: &[u32],
     elems: &mut [Hit],
     n_groups: usize,
+    scratch: &mut WindowScratch,
 ) -> Option<(Range<usize>, usize)> {
     if elems.is_empty() {
         return None;
     }
     elems.sort_unstable_by_key(|h| (h.group, h.start_b, h.end_b));
     // Group boundaries in the sorted slice, with suffix minima of ends per group.
-    let mut bounds: Vec<(usize, usize)> = Vec::with_capacity(n_groups);
+    let WindowScratch { bounds, suffix_min } = scratch;
+    bounds.clear();
     let mut i = 0;
     while i < elems.len() {
         let g = elems[i].group;
@@ -723,8 +751,9 @@ fn min_window(
     if bounds.len() != n_groups {
         return None;
     }
-    let mut suffix_min = vec![0u32; elems.len()];
-    for &(a, b) in &bounds {
+    suffix_min.clear();
+    suffix_min.resize(elems.len(), 0);
+    for &(a, b) in bounds.iter() {
         let mut m = u32::MAX;
         for k in (a..b).rev() {
             m = m.min(elems[k].end_b);
@@ -737,7 +766,7 @@ fn min_window(
         let start = anchor.start_b;
         let mut end = 0u32;
         let mut ok = true;
-        for &(a, b) in &bounds {
+        for &(a, b) in bounds.iter() {
             let k = a + elems[a..b].partition_point(|h| h.start_b < start);
             if k == b {
                 ok = false;
