@@ -3,7 +3,7 @@
 
 use unicode_normalization::UnicodeNormalization;
 
-use super::tables::{Class, Tables, class_from_flags, flag, han, is_han_fast};
+use super::tables::{Class, Tables, class_from_flags, flag, han, is_han_fast, unit};
 
 /// Original byte range `(start, end)` a folded character comes from.
 pub(super) type Span = (u32, u32);
@@ -112,14 +112,20 @@ impl<'t> Emitter<'t> {
         }
     }
 
-    /// Before a Han character: drop the separator run after the previous Han character.
+    /// Before a Han character: drop the separator run after the previous Han character, or
+    /// make it one `,` when it holds clause punctuation ([`is_clause`]). The `,` maps to the
+    /// original clause marks of the run.
     #[inline]
     fn join_han(&mut self) {
         if let Some(start) = self.run_start.take()
             && self.han_before_run
         {
+            let clause = clause_span(&self.text[start..], &self.map[start..]);
             self.text.truncate(start);
             self.map.truncate(start);
+            if let Some(span) = clause {
+                self.write(',', span);
+            }
         }
     }
 
@@ -503,6 +509,14 @@ pub(super) fn pass1(t: &Tables, input: &str) -> Folded {
 /// NFKC: İ -> i + U+0307 before a mark of lower class), without removed characters, then
 /// Traditional -> Simplified and `[chars]`.
 pub(super) fn fold_cluster(t: &Tables, cluster: &str, emit: &mut impl FnMut(char)) {
+    // A `[chars]` key written as is wins over NFKC (`…` is `,`, not NFKC's `...`).
+    let mut chars = cluster.chars();
+    if let (Some(c), None) = (chars.next(), chars.next())
+        && let Some(s) = t.char_fold(c)
+    {
+        s.chars().for_each(&mut *emit);
+        return;
+    }
     let mut lowered = String::with_capacity(cluster.len() + 4);
     for x in cluster.nfkc() {
         if !t.is_removed(x) {
@@ -519,6 +533,25 @@ pub(super) fn fold_cluster(t: &Tables, cluster: &str, emit: &mut impl FnMut(char
             None => emit(y),
         }
     }
+}
+
+/// Clause punctuation once folded: `,` (from `，`, `、`, `。`, `…` too), `!`, `?`, `;`, `:`.
+#[inline]
+pub(super) fn is_clause(c: char) -> bool {
+    matches!(c, ',' | '!' | '?' | ';' | ':')
+}
+
+/// The original span of the clause marks in a separator run (`text` with its `map`), if any.
+fn clause_span(text: &str, map: &[Span]) -> Option<Span> {
+    let mut span: Option<Span> = None;
+    for (i, c) in text.char_indices() {
+        if is_clause(c)
+            && let Some(&(a, b)) = map.get(i)
+        {
+            span = Some(span.map_or((a, b), |(s, e)| (s.min(a), e.max(b))));
+        }
+    }
+    span
 }
 
 /// The character at byte offset `i` of `s`.
@@ -583,6 +616,265 @@ fn numeral_run(t: &Tables, text: &str, start: usize, limit: usize) -> Run {
     run
 }
 
+/// What may follow a bare `十` (no digit after it) for it to be read as ten: measure words.
+/// `十分` (very), `十足`, `十全十美` are not in the list and stay.
+const TEN_MEASURES: &str = "倍元块圆个人天次年岁单笔张件位名号日月斤%";
+
+/// A token of a number run.
+#[derive(Debug, Clone, Copy)]
+enum Tok {
+    /// Consecutive digits (ASCII or Han numerals): value, characters, any Han, leading zero.
+    Group {
+        value: u128,
+        len: usize,
+        han: bool,
+        zero_lead: bool,
+    },
+    /// ASCII digits with one decimal point: the digits as an integer and how many follow the
+    /// point.
+    Decimal { mant: u128, scale: u32 },
+    /// `十百千万亿`: the power of ten.
+    Unit(u32),
+    /// `零` or `〇` right after a unit (`一千零五`).
+    Zero,
+}
+
+/// A maximal run of number characters: ASCII digits (with one decimal point between ASCII
+/// digits), Han numerals, units, and `两` before `百千万亿`.
+struct NumberRun {
+    end: usize,
+    /// The ASCII digits the run stands for, when it is a number with units (see `evaluate`).
+    value: Option<String>,
+}
+
+/// Read the number run at `start` (which holds a number character) up to `limit`.
+fn number_run(t: &Tables, text: &str, start: usize, limit: usize) -> NumberRun {
+    let mut toks: Vec<Tok> = Vec::new();
+    // The open group: value, len, han, zero_lead, ascii digits only, decimal scale.
+    let mut group: Option<(u128, usize, bool, bool, Option<u32>)> = None;
+    let mut overflow = false;
+    let flush = |group: &mut Option<(u128, usize, bool, bool, Option<u32>)>,
+                 toks: &mut Vec<Tok>| {
+        if let Some((value, len, han, zero_lead, scale)) = group.take() {
+            toks.push(match scale {
+                Some(scale) => Tok::Decimal { mant: value, scale },
+                None => Tok::Group {
+                    value,
+                    len,
+                    han,
+                    zero_lead,
+                },
+            });
+        }
+    };
+    let slice = &text[start..limit];
+    let mut end = start;
+    let mut it = slice.char_indices().peekable();
+    while let Some((k, c)) = it.next() {
+        let next = it.peek().map(|&(_, d)| d);
+        let digit = if c.is_ascii_digit() {
+            Some((c as u8 - b'0', false))
+        } else {
+            t.numeral(c).map(|d| (d - b'0', true))
+        };
+        if let Some((d, han)) = digit {
+            let after_unit = matches!(toks.last(), Some(Tok::Unit(_)));
+            if han && d == 0 && group.is_none() && after_unit {
+                toks.push(Tok::Zero);
+            } else {
+                let g = group.get_or_insert((0, 0, false, d == 0, None));
+                match g
+                    .0
+                    .checked_mul(10)
+                    .and_then(|v| v.checked_add(u128::from(d)))
+                {
+                    Some(v) => g.0 = v,
+                    None => overflow = true,
+                }
+                g.1 += 1;
+                g.2 |= han;
+                if let Some(scale) = g.4.as_mut() {
+                    *scale += 1;
+                    overflow |= han;
+                }
+            }
+        } else if c == '.'
+            && next.is_some_and(|d| d.is_ascii_digit())
+            && group.is_some_and(|g| !g.2 && g.4.is_none())
+        {
+            if let Some(g) = group.as_mut() {
+                g.4 = Some(0);
+            }
+        } else if c == '两' && group.is_none() && next.and_then(unit).is_some_and(|e| e > 1) {
+            group = Some((2, 1, true, false, None));
+        } else if let Some(e) = unit(c) {
+            flush(&mut group, &mut toks);
+            toks.push(Tok::Unit(e));
+        } else {
+            break;
+        }
+        end = start + k + c.len_utf8();
+    }
+    flush(&mut group, &mut toks);
+    if end == start {
+        // A lone `两`: step over it.
+        end = start + text[start..].chars().next().map_or(1, char::len_utf8);
+        return NumberRun { end, value: None };
+    }
+    let value = if overflow {
+        None
+    } else {
+        evaluate(&toks, t.min_run)
+    };
+    // `十` first with no digit after it: ten only before 万, 亿 or a measure word, and not in
+    // 几十 or 数十 (some tens).
+    let value = value.filter(|_| match toks.as_slice() {
+        [Tok::Unit(1), Tok::Group { .. }, ..] | [Tok::Unit(1), Tok::Unit(4 | 8), ..] => {
+            !text[..start].ends_with(['几', '数'])
+        }
+        [Tok::Unit(1)] => {
+            !text[..start].ends_with(['几', '数'])
+                && text[end..]
+                    .chars()
+                    .next()
+                    .is_some_and(|c| TEN_MEASURES.contains(c))
+        }
+        [Tok::Unit(_), ..] => false,
+        _ => true,
+    });
+    NumberRun {
+        end,
+        value: value.map(|v| v.to_string()),
+    }
+}
+
+/// What a pending multiplier is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Digit,
+    Multi,
+    Decimal,
+}
+
+/// The value of a number run with at least one unit, or `None` when it is not a plain
+/// number: no unit, a unit without a digit before it (`千万`, `万一`, `百分`, except a leading
+/// `十`), two Han digits side by side that are not a digit run (`五六千`, `十五六`), units out
+/// of order (`十百`, `万万`), a multi-digit multiplier of `十百千` (`12千`), a decimal not
+/// followed by units or not giving a whole number. A digit after the last unit counts one
+/// unit lower (`三千五` is 3500, `一万二` 12000) unless `零` came between (`一千零五` is 1005).
+fn evaluate(toks: &[Tok], min_run: usize) -> Option<u128> {
+    let scale = match toks.first() {
+        Some(Tok::Decimal { scale, .. }) => *scale,
+        _ => 0,
+    };
+    let k = 10u128.checked_pow(scale)?;
+    if toks
+        .iter()
+        .skip(1)
+        .any(|t| matches!(t, Tok::Decimal { .. }))
+        || !toks.iter().any(|t| matches!(t, Tok::Unit(_)))
+    {
+        return None;
+    }
+    let pow = |e: u32| 10u128.checked_pow(e);
+    let (mut total, mut wan, mut sec) = (0u128, 0u128, 0u128);
+    let mut pending: Option<(u128, Kind)> = None;
+    let mut last_small = 4u32;
+    let mut last_unit: Option<u32> = None;
+    let mut zero = false;
+    for (n, tok) in toks.iter().enumerate() {
+        match *tok {
+            Tok::Group {
+                value,
+                len,
+                han,
+                zero_lead,
+            } => {
+                if pending.is_some() || (han && len > 1 && len < min_run) || (zero_lead && len > 1)
+                {
+                    return None;
+                }
+                let kind = if len == 1 { Kind::Digit } else { Kind::Multi };
+                pending = Some((value.checked_mul(k)?, kind));
+            }
+            Tok::Decimal { mant, .. } => pending = Some((mant, Kind::Decimal)),
+            Tok::Zero => {
+                if pending.is_some() || zero {
+                    return None;
+                }
+                zero = true;
+            }
+            Tok::Unit(e) if e < 4 => {
+                let m = match pending.take() {
+                    Some((_, Kind::Multi)) => return None,
+                    Some((v, _)) => v,
+                    None if e == 1 && n == 0 => k,
+                    None => return None,
+                };
+                if e >= last_small {
+                    return None;
+                }
+                sec = sec.checked_add(m.checked_mul(pow(e)?)?)?;
+                last_small = e;
+                last_unit = Some(e);
+                zero = false;
+            }
+            Tok::Unit(e) => {
+                let m = match pending.take() {
+                    None => 0,
+                    // `三千五万`: a shortened digit before a big unit.
+                    Some((_, Kind::Digit)) if last_small < 4 && last_small > 1 && !zero => {
+                        return None;
+                    }
+                    Some((_, Kind::Multi | Kind::Decimal)) if sec > 0 => return None,
+                    Some((v, _)) => v,
+                };
+                let below = if e == 4 { sec } else { wan.checked_add(sec)? };
+                let v = below.checked_add(m)?;
+                let taken = if e == 4 { wan } else { total };
+                if v == 0 || taken != 0 {
+                    return None;
+                }
+                let v = v.checked_mul(pow(e)?)?;
+                if e == 4 {
+                    wan = v;
+                } else {
+                    total = v;
+                    wan = 0;
+                }
+                sec = 0;
+                last_small = 4;
+                last_unit = Some(e);
+                zero = false;
+            }
+        }
+    }
+    let tail = match pending {
+        None => 0,
+        Some((v, Kind::Digit)) => {
+            let last = last_unit?;
+            if zero || last == 1 {
+                v
+            } else {
+                v.checked_mul(pow(last - 1)?)?
+            }
+        }
+        Some((v, Kind::Multi)) => {
+            let last = last_unit?;
+            if last < 4 || last_small < 4 || v >= pow(last)?.checked_mul(k)? {
+                return None;
+            }
+            v
+        }
+        Some((_, Kind::Decimal)) => return None,
+    };
+    let sum = total
+        .checked_add(wan)?
+        .checked_add(sec)?
+        .checked_add(tail)?;
+    (sum > 0 && sum % k == 0).then(|| sum / k)
+}
+
 /// The variant pass over a folded text: `[[variant]]` replacements (leftmost-longest,
 /// boundary-checked), numeral runs to digits and thousands separators dropped. `None` when
 /// nothing changes. Unchanged stretches are copied in bulk once the emitter is back in step
@@ -617,7 +909,7 @@ pub(super) fn pass2(t: &Tables, src: &Folded) -> Option<Folded> {
     };
     let scan_numbers = src.saw_numeral || src.saw_digit_comma;
     let mut i = 0;
-    // The previous numeral run ended in ASCII digits only (a comma after it may be dropped).
+    // The previous number run ended in 1 to 3 ASCII digits (a comma after it may be dropped).
     let mut after_clean_digits = false;
     while i < text.len() {
         if let (Some(m), Some(v)) = (next_match, variants)
@@ -656,18 +948,40 @@ pub(super) fn pass2(t: &Tables, src: &Folded) -> Option<Folded> {
                 });
         if numeralish {
             let limit = next_match.map_or(text.len(), |m| m.start());
-            let run = numeral_run(t, text, i, limit);
-            let convert = run.has_han && run.chars >= t.min_run;
-            if convert {
+            let num = number_run(t, text, i, limit);
+            if let Some(digits) = num.value {
                 let e = out.emitter(t, i);
-                for (j, d) in text[i..run.end].char_indices() {
-                    let digit = t.numeral(d).map_or(d, char::from);
-                    e.push(digit, src.span(i + j));
+                let span = (src.span(i).0, src.span(num.end - 1).1);
+                for d in digits.chars() {
+                    e.push(d, span);
                 }
-                out.done = run.end;
+                out.done = num.end;
+                after_clean_digits = digits.len() <= 3;
+            } else {
+                // Not a number with units: runs of digits and numerals in it convert as before.
+                after_clean_digits = false;
+                let mut k = i;
+                while k < num.end {
+                    let run = numeral_run(t, text, k, num.end);
+                    if run.chars == 0 {
+                        k += char_at(text, k).map_or(1, char::len_utf8);
+                        after_clean_digits = false;
+                        continue;
+                    }
+                    let convert = run.has_han && run.chars >= t.min_run;
+                    if convert {
+                        let e = out.emitter(t, k);
+                        for (j, d) in text[k..run.end].char_indices() {
+                            let digit = t.numeral(d).map_or(d, char::from);
+                            e.push(digit, src.span(k + j));
+                        }
+                        out.done = run.end;
+                    }
+                    after_clean_digits = (convert || !run.has_han) && run.chars <= 3;
+                    k = run.end;
+                }
             }
-            after_clean_digits = convert || !run.has_han;
-            i = run.end;
+            i = num.end;
             continue;
         }
         if b == b',' && after_clean_digits {
@@ -702,7 +1016,6 @@ pub(super) fn pass2(t: &Tables, src: &Folded) -> Option<Folded> {
 fn change_near(t: &Tables, src: &Folded, dirty: &[(usize, usize)]) -> bool {
     let text = src.text.as_str();
     let pad = t.variants.as_ref().map_or(0, |v| v.max_len) + 8;
-    let numeralish = |c: char| c.is_ascii_digit() || t.flags(c) & flag::NUMERAL != 0;
     for &(a, b) in dirty {
         let mut lo = a.saturating_sub(pad).min(text.len());
         while !text.is_char_boundary(lo) {
@@ -717,21 +1030,10 @@ fn change_near(t: &Tables, src: &Folded, dirty: &[(usize, usize)]) -> bool {
         {
             return true;
         }
-        for (k, c) in text[lo..hi].char_indices() {
-            if c == ',' {
+        // A comma, or a Han numeral or unit (numbers with units read the whole run).
+        for c in text[lo..hi].chars() {
+            if c == ',' || t.flags(c) & flag::NUMERAL != 0 {
                 return true;
-            }
-            if t.flags(c) & flag::NUMERAL != 0 {
-                let at = lo + k;
-                let before = text[..at]
-                    .chars()
-                    .rev()
-                    .take_while(|&d| numeralish(d))
-                    .count();
-                let after = text[at..].chars().take_while(|&d| numeralish(d)).count();
-                if before + after >= t.min_run {
-                    return true;
-                }
             }
         }
     }

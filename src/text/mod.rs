@@ -11,18 +11,23 @@
 //! 3. **Traditional -> Simplified**, character by character with the fast2s table (`帳戶` ->
 //!    `帐户`). fast2s's few two-character exceptions (乾隆, 計畫) are not applied; the data file
 //!    covers the ones rules care about.
-//! 4. **`[chars]`** from `variants.toml`: `。` -> `.`, `、` -> `,`, curly quotes -> ASCII,
-//!    `○` -> `〇`, dingbat digits `❶` -> `1`.
+//! 4. **`[chars]`** from `variants.toml`, looked up on the character as written and after the
+//!    steps above: `。`, `、`, `…`, `⋯` -> `,`, curly quotes -> ASCII, `○` -> `〇`, dingbat
+//!    digits `❶` -> `1`.
 //! 5. **Invisible characters removed**: general category Cf (zero-width space/joiners, soft
 //!    hyphen, bidi controls, BOM, tags), control characters other than whitespace, variation
 //!    selectors, the combining grapheme joiner and Hangul fillers.
 //! 6. **Whitespace** (including `\n` and `\t`) becomes a single ASCII space; leading and
 //!    trailing whitespace is dropped. Line structure is not kept.
-//! 7. **Separators between Han characters are dropped**: a run of whitespace, punctuation
-//!    (ASCII, CJK, general punctuation), symbols (including emoji) and stray combining marks
-//!    with a Han character on both sides disappears: `微 信`, `微-信`, `微.信`, `微❤️信`,
-//!    `微 - 信` all fold to `微信`. This also removes sentence punctuation between two Chinese
-//!    clauses (`丢失了，我们` -> `丢失了我们`), which helps phrases split by commas match.
+//! 7. **Separators between Han characters**: a run of whitespace, punctuation (ASCII, CJK,
+//!    general punctuation), symbols (including emoji) and stray combining marks with a Han
+//!    character on both sides is dropped when it holds no clause punctuation: `微 信`, `微-信`,
+//!    `微.信`, `微*信`, `微|信`, `微❤️信`, `微 - 信` all fold to `微信`. **Clause punctuation**
+//!    is `,` `!` `?` `;` `:` after steps 1 to 4, so also `，！？；：` and `。、…⋯`; a run that
+//!    holds one or more of them becomes **one `,`**, the canonical clause boundary, mapped to
+//!    the original marks: `说一下。注意` -> `说一下,注意` (so `下注` does not match across it),
+//!    `妈，给我打钱` -> `妈,给我打钱`, `真的吗？！ 好` -> `真的吗,好`. Elsewhere punctuation is
+//!    kept as it is after steps 1 to 4 (`hello, world!`, `https://`, `好的。ok` -> `好的,ok`).
 //!    Separators next to Latin letters or digits are kept (`share your screen`, `a-b`, `1 2`).
 //! 8. **Homoglyphs**: inside a word (letters and digits of non-Han scripts) that has an ASCII
 //!    letter, Cyrillic and Greek look-alikes fold to Latin (`pаypal` with Cyrillic `а` ->
@@ -32,11 +37,37 @@
 //!    `账号`, `軟體` -> `软件`, `網路` -> `网络`, `簡訊` -> `短信`. Latin variants respect word
 //!    boundaries: `vx` folds in `加vx123` and `vx:abc` but not in `vxworks`. A match whose
 //!    boundary fails is skipped and the search goes on one character later.
-//! 10. **Numerals**: a run of 3 or more Han numerals and ASCII digits (with at least one
-//!     numeral) becomes ASCII digits (`九九九九` -> `9999`, `一三八` -> `138`); a lone `一` in
-//!     `一起` stays. Numbers with units (`九千`) are not evaluated.
-//! 11. **Thousands separators**: a comma between a digit and exactly three digits is dropped
-//!     (`9,999,999` -> `9999999`, `9，999` -> `9999`; `1,2` and `1,2345` stay).
+//! 10. **Numerals**. A *number run* is a maximal run of ASCII digits (with one `.` between
+//!     ASCII digits), Han numerals (`[numerals.digits]`: `〇零一二…九`, `幺`, `壹贰…玖`), units
+//!     `十百千万亿` (and `拾佰仟`; Traditional `萬億` are Simplified by now) and `两` right
+//!     before `百千万亿`. A run with a unit becomes its value in ASCII digits when it is a
+//!     plain number:
+//!     - it starts with a digit, a Han numeral or `两` (`六千` -> `6000`, `一百五十` -> `150`,
+//!       `两万` -> `20000`, `一万元` -> `10000元`, `3万` -> `30000`, `一千万` -> `10000000`,
+//!       `9千9百9十9` -> `9999`, `一千零五` -> `1005`), or it starts with `十` followed by a
+//!       digit (`十五` -> `15`), by `万`/`亿` (`十万` -> `100000`), or stands alone before a
+//!       measure word `倍元块圆个人天次年岁单笔张件位名号日月斤%` (`十倍` -> `10倍`); a `十`
+//!       right after `几` or `数` (some tens) stays;
+//!     - units come in order (`十百`, `万万` are not numbers); a multiplier of `十百千` is one
+//!       digit; several Han digits side by side are an approximation and stay (`五六千`,
+//!       `十五六万`, `三四十`) unless they are a digit run of 3 or more (`九九九九万`);
+//!     - a digit after the last unit counts one unit lower, the spoken short form (`三千五` ->
+//!       `3500`, `一万二` -> `12000`, `一百五` -> `150`), unless `零` came before it; ASCII
+//!       digits after `万`/`亿` are the part below it (`3万5000` -> `35000`);
+//!     - a decimal is allowed first and only before units, and must give a whole number
+//!       (`1.5万` -> `15000`, `2.5千万` -> `25000000`; `1.23456万`, `1.5倍` stay).
+//!
+//!     Runs that start with another unit stay: `千万不要`, `万一`, `百分之`, `万事如意`, and so
+//!     do `十分感谢`, `十全十美`, `几十万`; `一起`, `一下`, `一点`, `第一`, `三四个` have no
+//!     unit. `一百分` -> `100分` and `一万个理由` -> `10000个理由` are numbers. Every digit of a
+//!     converted number maps to the whole run. In runs that are not such numbers, and in runs
+//!     without a unit, a stretch of 3 or more Han numerals and ASCII digits (with at least one
+//!     numeral) becomes ASCII digits digit by digit (`九九九九` -> `9999`, `一三八` -> `138`).
+//! 11. **Thousands separators**: a comma between a group of 1 to 3 digits (the start of the
+//!     number, or a group after a dropped separator) and exactly three digits is dropped
+//!     (`9,999,999` -> `9999999`, `9，999` -> `9999`, `1,000万` -> `10000000`; `1,2`, `1,2345`
+//!     and `3000,500` stay). A clause comma is a comma too: `五百，三百` folds to `500300`,
+//!     like `500,300` would.
 //!
 //! Steps 6 to 8 also apply around every replacement of steps 9 to 11 (`你好 vx` -> `你好微信`),
 //! and steps 9 to 11 run again (a bounded number of times) while they change the text, so
@@ -44,8 +75,12 @@
 //!
 //! **Rule writers** therefore write literals lowercase, in mainland Simplified vocabulary, with
 //! ASCII digits, ASCII punctuation and the canonical forms: `微信`, `qq`, `屏幕共享`, `验证码`,
-//! `账户`, `9999`. Separators between Han characters in a literal are dropped the same way, so
-//! a literal cannot require a space or comma between two Chinese words.
+//! `账户`, `9999`, `10000元` (not `一万元`). Separators between Han characters in a literal are
+//! dropped or folded the same way, so a literal cannot require a space between two Chinese
+//! words, and clause punctuation in it is `,` (`点赞、关注` is `点赞,关注`). A regex bounds a
+//! clause with `[^,]` (`,` is the only clause mark left between Chinese characters), and
+//! matches amounts as ASCII digits (`转账\d+元` also matches `转账六千元`). Windows count the
+//! `,` and the digits of converted numbers.
 //!
 //! The offset map stores, for every byte of the folded text, the original byte range of the
 //! character (or cluster) it came from (8 bytes per folded byte); a variant replacement maps

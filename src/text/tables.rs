@@ -73,7 +73,7 @@ pub(super) mod flag {
     pub(in super::super) const EXTENDER: u8 = 1 << 4;
     /// NFKC, lowercase, Traditional -> Simplified and `[chars]` leave it unchanged.
     pub(in super::super) const PLAIN: u8 = 1 << 5;
-    /// A `[numerals]` key.
+    /// A `[numerals]` key, a unit (`十百千万亿`, `拾佰仟`) or `两`: a number may be here.
     pub(in super::super) const NUMERAL: u8 = 1 << 6;
     /// A `[homoglyphs]` key.
     pub(in super::super) const HOMOGLYPH: u8 = 1 << 7;
@@ -83,7 +83,7 @@ pub(super) mod flag {
 pub(super) mod han {
     /// Traditional -> Simplified changes the character.
     pub(in super::super) const T2S: u8 = 1;
-    /// Once converted, a `[numerals]` key.
+    /// Once converted, a `[numerals]` key, a unit or `两` ([`flag::NUMERAL`](super::flag)).
     pub(in super::super) const NUMERAL: u8 = 1 << 1;
     /// Once converted, the first character of a `[[variant]]` pattern.
     pub(in super::super) const TRIGGER: u8 = 1 << 2;
@@ -383,7 +383,7 @@ impl Tables {
                 if s != c {
                     info |= han::T2S;
                 }
-                if self.numeral(s).is_some() {
+                if self.is_number_char(s) {
                     info |= han::NUMERAL;
                 }
                 if firsts.contains(&s) {
@@ -457,7 +457,7 @@ impl Tables {
             if self.t2s(c) == c {
                 f |= flag::PLAIN;
             }
-            if self.numeral(c).is_some() {
+            if self.is_number_char(c) {
                 f |= flag::NUMERAL;
             }
             return f;
@@ -703,6 +703,12 @@ impl Tables {
             .filter(|&d| d != 0)
     }
 
+    /// A character a Han number is made of: a `[numerals]` key, a unit or `两`.
+    #[inline]
+    pub(super) fn is_number_char(&self, c: char) -> bool {
+        self.numeral(c).is_some() || unit(c).is_some() || c == '两'
+    }
+
     /// An ASCII digit or a Han numeral.
     #[inline]
     pub(super) fn is_numeralish(&self, c: char) -> bool {
@@ -731,6 +737,20 @@ impl Tables {
             .binary_search_by_key(&c, |&(k, _)| k)
             .ok()
             .map(|i| self.homoglyphs[i].1)
+    }
+}
+
+/// The power of ten a Han unit stands for: `十` 1, `百` 2, `千` 3, `万` 4, `亿` 8 (and the
+/// financial `拾佰仟`). Traditional `萬億` are already Simplified when this is asked.
+#[inline]
+pub(super) fn unit(c: char) -> Option<u32> {
+    match c {
+        '十' | '拾' => Some(1),
+        '百' | '佰' => Some(2),
+        '千' | '仟' => Some(3),
+        '万' => Some(4),
+        '亿' => Some(8),
+        _ => None,
     }
 }
 

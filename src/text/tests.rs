@@ -87,7 +87,28 @@ t!(sep_star_emoji, "微🌟信", "微信");
 t!(sep_zwj_family, "微👨\u{200d}👩\u{200d}👧信", "微信");
 t!(sep_skin_tone, "微👍🏽信", "微信");
 t!(sep_cjk_brackets, "微【信】", "微信】");
-t!(sep_clause_comma, "丢失了，我们", "丢失了我们");
+t!(sep_clause_comma, "丢失了，我们", "丢失了,我们");
+
+// Clause punctuation between Han characters is kept as one `,`.
+t!(clause_full_stop, "说一下。注意", "说一下,注意");
+t!(clause_address_comma, "妈，给我打钱", "妈,给我打钱");
+t!(clause_ideographic_comma, "苹果、香蕉", "苹果,香蕉");
+t!(clause_exclamation, "快点！转账", "快点,转账");
+t!(clause_question, "在吗？转账", "在吗,转账");
+t!(clause_semicolon, "第一步；第二步", "第一步,第二步");
+t!(clause_colon, "注意：转账", "注意,转账");
+t!(clause_ellipsis, "我……没钱", "我,没钱");
+t!(clause_midline_ellipsis, "我⋯⋯没钱", "我,没钱");
+t!(clause_ascii, "好,走!快?来;看:了", "好,走,快,来,看,了");
+t!(clause_run_collapses, "真的吗？！。 好", "真的吗,好");
+t!(clause_with_evasion_separators, "微 ，- 信", "微,信");
+t!(clause_at_end, "说一下。", "说一下,");
+t!(clause_before_latin, "好的。OK！", "好的,ok!");
+t!(clause_latin_kept, "hello, world! a:b", "hello, world! a:b");
+t!(clause_url_kept, "https://a.cn/x?y=1", "https://a.cn/x?y=1");
+t!(evasion_pipe, "微|信", "微信");
+t!(evasion_tilde, "微~信", "微信");
+t!(evasion_spaced_dots, "微 . 信", "微信");
 t!(sep_ideographic_space, "微\u{3000}信", "微信");
 t!(sep_combining_mark, "微\u{301}信", "微信");
 t!(
@@ -114,7 +135,11 @@ t!(soft_hyphen_and_bidi, "pay\u{ad}pal\u{202e}", "paypal");
 t!(controls, "a\u{0}b\u{7}c\u{85}d", "abc d");
 t!(hangul_filler, "微\u{3164}信", "微信");
 t!(full_width, "ＡＢＣ！１２３", "abc!123");
-t!(full_width_punct, "你好，世界！好。 OK！", "你好世界好. ok!");
+t!(
+    full_width_punct,
+    "你好，世界！好。 OK！",
+    "你好,世界,好, ok!"
+);
 t!(full_width_vx, "ＶＸ", "微信");
 t!(nfkc_ligature, "ﬁle", "file");
 t!(nfkc_composes, "e\u{301}", "é");
@@ -159,6 +184,63 @@ t!(white_circle_zero, "二○二四年", "2024年");
 t!(financial_numerals, "壹贰叁", "123");
 t!(traditional_numerals, "貳貳貳", "222");
 
+// Numbers with units.
+t!(unit_thousands, "六千", "6000");
+t!(unit_hundred_fifty, "一百五十", "150");
+t!(unit_liang, "两万", "20000");
+t!(unit_yuan, "一万元", "10000元");
+t!(unit_shortened, "三千五", "3500");
+t!(unit_shortened_wan, "一万二", "12000");
+t!(unit_shortened_hundred, "一百五", "150");
+t!(unit_teen, "十五", "15");
+t!(unit_twenty, "二十", "20");
+t!(unit_ten_million, "一千万", "10000000");
+t!(unit_ten_measure, "十倍", "10倍");
+t!(unit_ten_yuan, "十块钱", "10块钱");
+t!(unit_ten_wan, "十万元", "100000元");
+t!(unit_ascii_wan, "3万", "30000");
+t!(unit_ascii_many_wan, "转100万", "转1000000");
+t!(unit_decimal_wan, "1.5万", "15000");
+t!(unit_decimal_qian_wan, "2.5千万", "25000000");
+t!(unit_decimal_not_whole, "1.23456万", "1.23456万");
+t!(unit_decimal_alone, "1.5倍", "1.5倍");
+t!(unit_mixed_digits, "9千9百9十9", "9999");
+t!(unit_zero, "一千零五", "1005");
+t!(unit_zero_hundred, "一万零五百", "10500");
+t!(unit_yi, "一亿两千万", "120000000");
+t!(unit_wan_yi, "三万亿", "3000000000000");
+t!(unit_ascii_after_wan, "3万5000", "35000");
+t!(unit_financial, "壹万贰仟", "12000");
+t!(unit_traditional, "兩萬", "20000");
+t!(unit_reason, "一万个理由", "10000个理由");
+t!(unit_points, "一百分", "100分");
+t!(unit_ordinal_ten, "第十五名", "第15名");
+t!(unit_in_sentence, "转账六千元", "转账6000元");
+t!(unit_thousands_comma, "1,000万", "10000000");
+t!(unit_digit_run_wan, "九九九九万", "99990000");
+t!(unit_clause_between, "三千，五百块", "3000,500块");
+t!(unit_not_idiom_qianwan, "千万不要", "千万不要");
+t!(unit_not_wanyi, "万一", "万一");
+t!(unit_not_yiqi, "一起", "一起");
+t!(unit_not_very, "十分感谢", "十分感谢");
+t!(unit_not_percent, "百分之", "百分之");
+t!(unit_not_approximate, "五六千", "五六千");
+t!(unit_not_approximate_teens, "十五六万", "十五六万");
+t!(unit_not_approximate_tens, "三四十个", "三四十个");
+t!(unit_not_count, "三四个", "三四个");
+t!(unit_not_bit, "一点", "一点");
+t!(unit_not_once, "一下", "一下");
+t!(unit_not_first, "第一", "第一");
+t!(unit_not_wanshi, "万事如意", "万事如意");
+t!(unit_not_some_tens, "几十万", "几十万");
+t!(unit_not_tens_of, "数十万", "数十万");
+t!(unit_not_ten_plus, "十几个", "十几个");
+t!(unit_not_perfect, "十全十美", "十全十美");
+t!(unit_not_wanwan, "万万没想到", "万万没想到");
+t!(unit_not_liang_alone, "两个人", "两个人");
+t!(unit_not_multi_small, "12千", "12千");
+t!(unit_digit_run_before_ten, "一二三十五", "123十五");
+
 // Thousands separators.
 t!(thousands, "9,999", "9999");
 t!(thousands_full_width, "9，999", "9999");
@@ -167,6 +249,7 @@ t!(thousands_not_group, "1,2", "1,2");
 t!(thousands_four, "1,2345", "1,2345");
 t!(thousands_after_numerals, "九九九,999", "999999");
 t!(thousands_after_short_numerals, "二3,456", "二3,456");
+t!(thousands_group_too_long, "3000,500", "3000,500");
 
 // Traditional -> Simplified, Taiwan vocabulary.
 t!(t2s_account, "帳戶", "账户");
@@ -217,6 +300,13 @@ e!(
     "微❤\u{fe0f}信"
 );
 e!(quote_circled, "号码①②③", "123", "①②③");
+e!(quote_unit_number, "请转一万五千元", "15000", "一万五千");
+e!(quote_unit_decimal, "投资1.5万就行", "15000", "1.5万");
+e!(quote_unit_teen, "等十五分钟", "15", "十五");
+e!(quote_clause_full_stop, "说一下。注意", ",", "。");
+e!(quote_clause_run, "真的吗？！好", "吗,好", "吗？！好");
+e!(quote_clause_spaced, "好 ， 走", ",", "，");
+e!(quote_clause_join, "说一下。注意", "下,注", "下。注");
 e!(quote_thousands, "付 9,999 元", "9999", "9,999");
 e!(
     quote_homoglyph,
@@ -456,6 +546,18 @@ fn interesting_char() -> impl Strategy<Value = char> {
             '九',
             '一',
             '三',
+            '十',
+            '百',
+            '千',
+            '万',
+            '亿',
+            '两',
+            '零',
+            '几',
+            '倍',
+            '！',
+            '：',
+            '…',
             '〇',
             '○',
             '帳',
@@ -552,6 +654,17 @@ fn token_string() -> impl Strategy<Value = String> {
         "九",
         "一",
         "二",
+        "十",
+        "百",
+        "千",
+        "万",
+        "两",
+        "零",
+        "元",
+        "1.5",
+        "！",
+        "…",
+        "3",
         "〇",
         "○",
         "1",
