@@ -700,14 +700,17 @@ impl Engine {
 #[cfg(test)]
 mod tests;
 
-/// For each byte offset of `s` (and its end), the number of characters before it.
+/// For each byte offset of `s` (and its end), the number of characters before it, not
+/// counting commas: the normalizer folds clause punctuation to `,`, and a rule's `window`
+/// measures the words of the message, not how it is punctuated (`转账,激活` is as close as
+/// `转账激活`). Literals still cannot match across the comma.
 fn char_index(s: &str) -> Vec<u32> {
     let mut out = Vec::with_capacity(s.len() + 1);
     let mut n = 0u32;
     for b in s.bytes() {
         out.push(n);
         // Count a character at each byte that starts one.
-        if (b as i8) >= -0x40 {
+        if (b as i8) >= -0x40 && b != b',' {
             n += 1;
         }
     }
