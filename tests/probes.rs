@@ -210,20 +210,26 @@ const HONEST: &[(&str, &str)] = &[
     ),
 ];
 
+/// The probes of `list` for which `wrong` holds, described for the failure message.
+fn wrong_ones(list: &[(&str, &str)], wrong: impl Fn(Level) -> bool) -> Vec<String> {
+    let e = engine();
+    list.iter()
+        .filter_map(|(what, text)| {
+            let scan = e.scan(text);
+            wrong(scan.level).then(|| {
+                let ids: Vec<&str> = scan.findings.iter().map(|f| f.rule.id.as_str()).collect();
+                format!(
+                    "{what}: {:?} (score {}) {ids:?}\n    {text}",
+                    scan.level, scan.score
+                )
+            })
+        })
+        .collect()
+}
+
 #[test]
 fn every_scam_probe_warns() {
-    let e = engine();
-    let mut missed = Vec::new();
-    for (family, text) in SCAMS {
-        let scan = e.scan(text);
-        if scan.level < Level::Warning {
-            let ids: Vec<&str> = scan.findings.iter().map(|f| f.rule.id.as_str()).collect();
-            missed.push(format!(
-                "{family}: {:?} (score {}) {ids:?}\n    {text}",
-                scan.level, scan.score
-            ));
-        }
-    }
+    let missed = wrong_ones(SCAMS, |level| level < Level::Warning);
     assert!(
         missed.is_empty(),
         "scam probes below warning:\n{}",
@@ -233,18 +239,7 @@ fn every_scam_probe_warns() {
 
 #[test]
 fn no_honest_probe_warns() {
-    let e = engine();
-    let mut flagged = Vec::new();
-    for (what, text) in HONEST {
-        let scan = e.scan(text);
-        if scan.level >= Level::Warning {
-            let ids: Vec<&str> = scan.findings.iter().map(|f| f.rule.id.as_str()).collect();
-            flagged.push(format!(
-                "{what}: {:?} (score {}) {ids:?}\n    {text}",
-                scan.level, scan.score
-            ));
-        }
-    }
+    let flagged = wrong_ones(HONEST, |level| level >= Level::Warning);
     assert!(
         flagged.is_empty(),
         "honest probes at warning or above:\n{}",
