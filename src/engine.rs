@@ -284,6 +284,8 @@ struct CompiledRule {
     has_not: bool,
     regex: Option<usize>,
     window: Option<usize>,
+    /// `not` literals veto only within this many characters of the evidence.
+    not_window: Option<usize>,
     langs: Vec<String>,
     examples: Vec<Example>,
     location: rules::Location,
@@ -485,6 +487,7 @@ impl Engine {
                 has_not: !r.not.is_empty(),
                 regex,
                 window: r.window,
+                not_window: r.not_window,
                 langs: r.langs,
                 examples: r.examples,
                 location: r.location,
@@ -539,7 +542,8 @@ impl Engine {
         let bytes = s.as_bytes();
         let mut hits: Vec<Hit> = Vec::new();
         let mut group_hit = vec![0u64; self.group_rule.len().div_ceil(64)];
-        let mut vetoed: Vec<u32> = Vec::new();
+        // Rules vetoed by a `not` literal, with where it stands (for `not_window`).
+        let mut vetoed: Vec<Hit> = Vec::new();
         for m in self.ac.find_overlapping_iter(s) {
             let (start, end) = (m.start(), m.end());
             for t in &self.targets[m.pattern().as_usize()] {
@@ -551,7 +555,11 @@ impl Engine {
                 }
                 let group = match t.slot {
                     Slot::Not(r) => {
-                        vetoed.push(r);
+                        vetoed.push(Hit {
+                            group: r,
+                            start_b: start as u32,
+                            end_b: end as u32,
+                        });
                         continue;
                     }
                     Slot::Group(g) => g,
@@ -576,13 +584,13 @@ impl Engine {
                     .groups
                     .clone()
                     .all(|g| group_hit[g as usize / 64] & (1 << (g % 64)) != 0);
-                if all && !(rule.has_not && vetoed.contains(&r)) {
+                if all && !self.vetoed_anywhere(r, &vetoed) {
                     candidates.push(r);
                 }
             }
         }
         for (r, n_groups) in self.regex_only.iter().enumerate() {
-            if *n_groups == 0 && !(self.rules[r].has_not && vetoed.contains(&(r as u32))) {
+            if *n_groups == 0 && !self.vetoed_anywhere(r as u32, &vetoed) {
                 candidates.push(r as u32);
             }
         }
@@ -642,6 +650,22 @@ impl Engine {
             if rule.window.is_some_and(|w| chars > w) {
                 continue;
             }
+            if let Some(near) = rule.not_window {
+                let close = |v: &Hit| {
+                    let (a, b) = (v.start_b as usize, v.end_b as usize);
+                    let gap = if b <= span.start {
+                        char_index[span.start] - char_index[b]
+                    } else if a >= span.end {
+                        char_index[a] - char_index[span.end]
+                    } else {
+                        0
+                    };
+                    gap as usize <= near
+                };
+                if vetoed.iter().any(|v| v.group == r && close(v)) {
+                    continue;
+                }
+            }
             findings.push(Finding {
                 rule: Arc::clone(&rule.meta),
                 evidence: n.original_range(span),
@@ -653,6 +677,13 @@ impl Engine {
             level,
             score,
         }
+    }
+
+    /// Whether rule `r` is vetoed by a `not` literal wherever it stands (rules with a
+    /// `not_window` are judged against their evidence later).
+    fn vetoed_anywhere(&self, r: u32, vetoed: &[Hit]) -> bool {
+        let rule = &self.rules[r as usize];
+        rule.has_not && rule.not_window.is_none() && vetoed.iter().any(|v| v.group == r)
     }
 
     /// Run every rule's inline examples; return an `R010` error for each that fails and an

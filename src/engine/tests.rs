@@ -22,14 +22,18 @@ fn occurrences(s: &str, literal: &str) -> Vec<(usize, usize)> {
 }
 
 /// The reference: for each rule, every combination of one element per required group, the
-/// smallest span (in characters, clause commas not counted), earliest on ties. Findings as (rule id, original byte range).
+/// smallest span (in characters, clause commas not counted), earliest on ties; a `not` literal
+/// anywhere vetoes the rule, or with `not_window`, one within that many characters of the
+/// span. Findings as (rule id, original byte range).
 fn reference(raw: &[RawRule], text: &str) -> Vec<(String, std::ops::Range<usize>)> {
     let n = normalize(text);
     let s = n.as_str();
     let chars = |a: usize, b: usize| s[a..b].chars().filter(|&c| c != ',').count();
     let mut out = Vec::new();
     for r in raw {
-        if r.not.iter().any(|l| !occurrences(s, &l.text).is_empty()) {
+        let not_hits: Vec<(usize, usize)> =
+            r.not.iter().flat_map(|l| occurrences(s, &l.text)).collect();
+        if r.not_window.is_none() && !not_hits.is_empty() {
             continue;
         }
         let mut groups: Vec<Vec<(usize, usize)>> = Vec::new();
@@ -78,6 +82,20 @@ fn reference(raw: &[RawRule], text: &str) -> Vec<(String, std::ops::Range<usize>
         if r.window.is_some_and(|w| c > w) {
             continue;
         }
+        if let Some(near) = r.not_window {
+            let gap = |&(a, b): &(usize, usize)| {
+                if b <= start {
+                    chars(b, start)
+                } else if a >= end {
+                    chars(end, a)
+                } else {
+                    0
+                }
+            };
+            if not_hits.iter().any(|h| gap(h) <= near) {
+                continue;
+            }
+        }
         out.push((r.id.clone(), n.original_range(start..end)));
     }
     out
@@ -120,6 +138,7 @@ struct GenRule {
     not: Vec<usize>,
     regex: Option<usize>,
     window: Option<usize>,
+    not_window: Option<usize>,
 }
 
 fn gen_rule() -> impl Strategy<Value = GenRule> {
@@ -130,11 +149,13 @@ fn gen_rule() -> impl Strategy<Value = GenRule> {
         prop::collection::vec(0..LITERALS.len(), 0..2),
         prop::option::of(0..REGEXES.len()),
         prop::option::of(1usize..12),
+        prop::option::of(0usize..6),
     )
-        .prop_filter("a rule needs a pattern", |(any, all, _, re, _)| {
+        .prop_filter("a rule needs a pattern", |(any, all, _, re, _, _)| {
             !any.is_empty() || !all.is_empty() || re.is_some()
         })
-        .prop_map(|(any, all, not, regex, window)| GenRule {
+        .prop_map(|(any, all, not, regex, window, not_window)| GenRule {
+            not_window: not_window.filter(|_| !not.is_empty()),
             any,
             all,
             not,
@@ -173,6 +194,9 @@ fn to_toml(rules: &[GenRule]) -> String {
         if let Some(w) = r.window {
             writeln!(s, "window = {w}").unwrap();
         }
+        if let Some(w) = r.not_window {
+            writeln!(s, "not_window = {w}").unwrap();
+        }
     }
     s
 }
@@ -195,7 +219,7 @@ proptest! {
 
     #[test]
     fn scan_never_panics(text in any::<String>()) {
-        let engine = engine(&to_toml(&[GenRule { any: vec![0, 2], all: vec![vec![3]], not: vec![], regex: Some(0), window: Some(5) }]));
+        let engine = engine(&to_toml(&[GenRule { any: vec![0, 2], all: vec![vec![3]], not: vec![], regex: Some(0), window: Some(5), not_window: None }]));
         let scan = engine.scan(&text);
         for f in &scan.findings {
             prop_assert!(text.get(f.evidence.clone()).is_some());
@@ -256,6 +280,7 @@ fn hostile_inputs_get_an_answer() {
         not: vec![],
         regex: None,
         window: None,
+        not_window: None,
     }]));
     let big = "微信".repeat(200_000);
     let scan = e.scan(&big);
@@ -327,4 +352,51 @@ fn unknown_locale_keys_name_the_locales() {
         err.0[0].to_string(),
         "t.toml:6:11: error[R006]: rule `a`: locale key `k` is missing from: zh-CN.ftl"
     );
+}
+
+#[test]
+fn not_window_vetoes_only_near_the_evidence() {
+    let src = "[[rule]]\nid = \"a\"\nfamily = \"f\"\nstage = \"hook\"\nweight = 30\n\
+               explain = \"k\"\nall = [[\"老板\"], [\"转账\"]]\nwindow = 10\n\
+               not = [\"业务\"]\nnot_window = 3\n";
+    let e = engine(src);
+    let ids = |t: &str| -> Vec<String> {
+        e.scan(t)
+            .findings
+            .iter()
+            .map(|f| f.rule.id.clone())
+            .collect()
+    };
+    // The veto word far from the evidence no longer silences the rule...
+    assert_eq!(
+        ids("我是老板，马上转账给对方。公司最近的业务都很顺利，大家辛苦了"),
+        ["a"]
+    );
+    // ...but one next to it still does (3 characters, clause commas not counted).
+    assert!(ids("业务部老板转账").is_empty());
+    assert!(ids("老板转账，办业务").is_empty());
+    assert_eq!(ids("老板转账，去银行办业务"), ["a"]);
+    // Without not_window the veto holds anywhere, as before.
+    let anywhere = engine(&src.replace("not_window = 3\n", ""));
+    assert!(
+        anywhere
+            .scan("我是老板，马上转账给对方。公司最近的业务都很顺利，大家辛苦了")
+            .findings
+            .is_empty()
+    );
+}
+
+#[test]
+fn not_window_is_checked_when_loading() {
+    let base = "[[rule]]\nid = \"a\"\nfamily = \"f\"\nstage = \"hook\"\nweight = 30\n\
+                explain = \"k\"\nany = [\"x\"]\n";
+    assert_eq!(
+        codes(&format!("{base}not = [\"y\"]\nnot_window = -1\n")),
+        [(ErrorCode::BadValue, 9)]
+    );
+    assert_eq!(
+        codes(&format!("{base}not_window = 4\n")),
+        [(ErrorCode::BadValue, 8)]
+    );
+    assert!(codes(&format!("{base}not = [\"y\"]\nnot_window = 0\n")).is_empty());
 }

@@ -8,7 +8,7 @@ use super::{
 use crate::engine::Stage;
 
 const FILE_KEYS: [&str; 3] = ["family", "lang", "rule"];
-const RULE_KEYS: [&str; 14] = [
+const RULE_KEYS: [&str; 15] = [
     "id",
     "family",
     "stage",
@@ -21,6 +21,7 @@ const RULE_KEYS: [&str; 14] = [
     "not",
     "regex",
     "window",
+    "not_window",
     "description",
     "example",
 ];
@@ -406,6 +407,29 @@ fn parse_rule(
             }
         },
     };
+    let not_window = match t.get("not_window") {
+        None => None,
+        Some(item) => match item.as_integer() {
+            Some(w) if (0..=4096).contains(&w) => usize::try_from(w).ok(),
+            _ => {
+                cx.err(
+                    ErrorCode::BadValue,
+                    item.span(),
+                    Some(&id),
+                    "`not_window` must be an integer from 0 to 4096 (characters)",
+                );
+                None
+            }
+        },
+    };
+    if let (Some(item), true) = (t.get("not_window"), not.is_empty()) {
+        cx.err(
+            ErrorCode::BadValue,
+            item.span(),
+            Some(&id),
+            "`not_window` needs a `not` list",
+        );
+    }
     if let Some(item) = t.get("description")
         && item.as_str().is_none()
     {
@@ -432,6 +456,7 @@ fn parse_rule(
         not,
         regex,
         window,
+        not_window,
         examples,
     })
 }

@@ -227,6 +227,9 @@ pub struct RawRule {
     /// Optional proximity window, in characters of normalized text, that must hold every
     /// required hit.
     pub window: Option<usize>,
+    /// With a `not` list: a `not` literal vetoes only within this many characters of the
+    /// rule's evidence (0: touching or overlapping it); absent, anywhere in the message.
+    pub not_window: Option<usize>,
     /// Inline examples.
     pub examples: Vec<Example>,
     /// Where the rule starts (its `id`).
