@@ -392,36 +392,8 @@ fn parse_rule(
             "rule has no pattern: give `any`, `all` or `regex`",
         );
     }
-    let window = match t.get("window") {
-        None => None,
-        Some(item) => match item.as_integer() {
-            Some(w) if (1..=4096).contains(&w) => usize::try_from(w).ok(),
-            _ => {
-                cx.err(
-                    ErrorCode::BadValue,
-                    item.span(),
-                    Some(&id),
-                    "`window` must be an integer from 1 to 4096 (characters)",
-                );
-                None
-            }
-        },
-    };
-    let not_window = match t.get("not_window") {
-        None => None,
-        Some(item) => match item.as_integer() {
-            Some(w) if (0..=4096).contains(&w) => usize::try_from(w).ok(),
-            _ => {
-                cx.err(
-                    ErrorCode::BadValue,
-                    item.span(),
-                    Some(&id),
-                    "`not_window` must be an integer from 0 to 4096 (characters)",
-                );
-                None
-            }
-        },
-    };
+    let window = chars_field(cx, t, "window", 1, &id);
+    let not_window = chars_field(cx, t, "not_window", 0, &id);
     if let (Some(item), true) = (t.get("not_window"), not.is_empty()) {
         cx.err(
             ErrorCode::BadValue,
@@ -459,6 +431,23 @@ fn parse_rule(
         not_window,
         examples,
     })
+}
+
+/// An optional distance in characters, `min..=4096`; anything else is an R009 error.
+fn chars_field(cx: &mut Ctx<'_>, t: &Table, key: &str, min: i64, id: &str) -> Option<usize> {
+    let item = t.get(key)?;
+    match item.as_integer() {
+        Some(w) if (min..=4096).contains(&w) => usize::try_from(w).ok(),
+        _ => {
+            cx.err(
+                ErrorCode::BadValue,
+                item.span(),
+                Some(id),
+                format!("`{key}` must be an integer from {min} to 4096 (characters)"),
+            );
+            None
+        }
+    }
 }
 
 fn examples(cx: &mut Ctx<'_>, t: &Table, id: &str) -> Vec<Example> {
