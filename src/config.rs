@@ -10,9 +10,9 @@ use std::time::Duration;
 
 use serde::Deserialize;
 
-/// Environment variable holding the bot token (teloxide's convention).
+/// Environment variable holding the bot token (the Telegram library's own name for it).
 pub const ENV_TOKEN: &str = "TELOXIDE_TOKEN";
-/// Environment variable holding the Bot API base URL (teloxide's convention).
+/// Environment variable holding the Bot API base URL (the Telegram library's own name for it).
 pub const ENV_API_URL: &str = "TELOXIDE_API_URL";
 /// Environment variable holding the SQLite database path.
 pub const ENV_DATABASE: &str = "SCAMGUARD_DATABASE";

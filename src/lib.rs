@@ -1,7 +1,7 @@
 //! scamguard: recognise scams while they happen.
 //!
 //! The engine modules (`text`, `rules`, `engine`, `conversation`, `sessions`, `policy`) are pure
-//! and never name a Telegram type; `bot` is the only module that reads teloxide types.
+//! and never name a Telegram type; `bot` is the only module that reads the Telegram library's types.
 
 pub mod bot;
 pub mod cli;

@@ -43,7 +43,7 @@ fn main() -> ExitCode {
         Some(Command::Rules(RulesCommand::Lint(a))) => cli::lint::run(&a),
         Some(Command::Eval(a)) => cli::eval::run(&a),
         Some(Command::Run(a)) => scamguard::bot::main(a),
-        None if std::env::var_os("TELOXIDE_TOKEN").is_some() => {
+        None if std::env::var_os(scamguard::config::ENV_TOKEN).is_some() => {
             scamguard::bot::main(scamguard::bot::RunArgs::default())
         }
         None => {
