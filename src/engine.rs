@@ -608,7 +608,9 @@ impl Engine {
         // every hit. Hits of rules that cannot match are dropped first: in a long message most
         // hits are single common characters of rules whose other groups never occur.
         if !candidates.is_empty() {
-            let mut is_candidate = vec![0u64; self.rules.len().div_ceil(64)];
+            // The rule bitset of the pass above, reused: now it marks the candidates.
+            let is_candidate = &mut seen_rule;
+            is_candidate.fill(0);
             for &r in &candidates {
                 is_candidate[r as usize / 64] |= 1 << (r % 64);
             }

@@ -10,14 +10,17 @@ fn bin() -> Command {
     c
 }
 
-fn run_stdin(args: &[&str], input: &[u8]) -> Output {
-    let mut child = bin()
-        .args(args)
-        .stdin(Stdio::piped())
+/// Spawns `cmd` with all three standard streams piped.
+fn spawn_piped(cmd: &mut Command) -> std::process::Child {
+    cmd.stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
-        .unwrap();
+        .unwrap()
+}
+
+fn run_stdin(args: &[&str], input: &[u8]) -> Output {
+    let mut child = spawn_piped(bin().args(args));
     let mut stdin = child.stdin.take().unwrap();
     let input = input.to_vec();
     let writer = std::thread::spawn(move || {
@@ -230,14 +233,7 @@ fn a_closed_output_pipe_ends_quietly() {
     // command must stop with status 0 and no panic, however much output is left.
     let dir = rules_dir();
     let input = "打开屏幕共享\n".repeat(20_000);
-    let mut child = bin()
-        .args(["check", "--lines", "--rules"])
-        .arg(dir.path())
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
+    let mut child = spawn_piped(bin().args(["check", "--lines", "--rules"]).arg(dir.path()));
     let mut stdin = child.stdin.take().unwrap();
     let writer = std::thread::spawn(move || {
         let _ = stdin.write_all(input.as_bytes());

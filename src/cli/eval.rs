@@ -517,6 +517,23 @@ fn check_min(fails: &mut Vec<String>, what: String, got: Option<f64>, min: Optio
     }
 }
 
+/// Per-family floors: each family must be in the file and reach its minimum.
+fn check_families(
+    fails: &mut Vec<String>,
+    name: &str,
+    what: &str,
+    mins: &BTreeMap<String, f64>,
+    got: impl Fn(&str) -> Option<f64>,
+) {
+    for (fam, min) in mins {
+        let got = got(fam);
+        if got.is_none() {
+            fails.push(format!("{name} family {fam}: not in the file"));
+        }
+        check_min(fails, format!("{name} {fam} {what}"), got, Some(*min));
+    }
+}
+
 fn check_max(fails: &mut Vec<String>, what: String, got: Option<f64>, max: Option<f64>) {
     if let (Some(max), Some(got)) = (max, got)
         && got > max + 1e-9
@@ -620,13 +637,9 @@ pub fn run(args: &EvalArgs) -> ExitCode {
                     ratio(st.benign_warned, st.benign),
                     fl.max_benign_warned,
                 );
-                for (fam, min) in &fl.min_family_warned {
-                    let got = st.families.get(fam).and_then(|&(n, w)| ratio(w, n));
-                    if got.is_none() {
-                        fails.push(format!("{name} family {fam}: not in the file"));
-                    }
-                    check_min(&mut fails, format!("{name} {fam} warned"), got, Some(*min));
-                }
+                check_families(&mut fails, &name, "warned", &fl.min_family_warned, |fam| {
+                    st.families.get(fam).and_then(|&(n, w)| ratio(w, n))
+                });
             }
             report.insert(name, st.json());
         }
@@ -677,13 +690,9 @@ pub fn run(args: &EvalArgs) -> ExitCode {
                     res.total.spam_rate(),
                     fl.max_spam_ad_rate,
                 );
-                for (fam, min) in &fl.min_family_recall {
-                    let got = res.families.get(fam).and_then(Counts::recall);
-                    if got.is_none() {
-                        fails.push(format!("{name} family {fam}: not in the file"));
-                    }
-                    check_min(&mut fails, format!("{name} {fam} recall"), got, Some(*min));
-                }
+                check_families(&mut fails, &name, "recall", &fl.min_family_recall, |fam| {
+                    res.families.get(fam).and_then(Counts::recall)
+                });
             }
             let mut fams = serde_json::Map::new();
             for (fam, c) in &res.families {

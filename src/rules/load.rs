@@ -43,14 +43,14 @@ impl Ctx<'_> {
     ) {
         self.errors.push(RuleError {
             code,
-            location: self.lines.location(self.source, span),
+            location: self.loc(span),
             rule: rule.map(str::to_owned),
             message: message.into(),
         });
     }
 
     fn loc(&self, span: Option<std::ops::Range<usize>>) -> Location {
-        self.lines.location(self.source, span)
+        self.lines.span_location(self.source, span)
     }
 }
 

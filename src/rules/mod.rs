@@ -55,20 +55,7 @@ impl Location {
     /// The location of byte `offset` in `text`.
     #[must_use]
     pub fn at(origin: &str, text: &str, offset: usize) -> Self {
-        let offset = offset.min(text.len());
-        let mut start = offset;
-        while !text.is_char_boundary(start) {
-            start -= 1;
-        }
-        let before = &text[..start];
-        let line = before.matches('\n').count() + 1;
-        let line_start = before.rfind('\n').map_or(0, |i| i + 1);
-        let col = before[line_start..].chars().count() + 1;
-        Self {
-            origin: origin.to_owned(),
-            line,
-            col,
-        }
+        LineIndex::new(text).location(origin, text, offset)
     }
 }
 
@@ -305,42 +292,52 @@ impl LineIndex {
         LineIndex { starts }
     }
 
-    /// The same as [`Location::at`], for the text this index was built from.
-    pub(crate) fn location(&self, source: &Source, span: Option<Range<usize>>) -> Location {
-        let text = source.text.as_str();
-        let mut offset = span.map_or(0, |s| s.start).min(text.len());
+    /// The location of byte `offset` (moved back to a character boundary, capped at the end)
+    /// in `text`, the text this index was built from.
+    pub(crate) fn location(&self, origin: &str, text: &str, offset: usize) -> Location {
+        let mut offset = offset.min(text.len());
         while !text.is_char_boundary(offset) {
             offset -= 1;
         }
         let line = self.starts.partition_point(|&s| s <= offset);
         let line_start = self.starts[line - 1];
         Location {
-            origin: source.origin.clone(),
+            origin: origin.to_owned(),
             line,
             col: text[line_start..offset].chars().count() + 1,
         }
+    }
+
+    /// The location of a span's start in `source` (the file start without a span).
+    pub(crate) fn span_location(&self, source: &Source, span: Option<Range<usize>>) -> Location {
+        self.location(&source.origin, &source.text, span.map_or(0, |s| s.start))
     }
 }
 
 #[cfg(test)]
 mod line_index_tests {
-    use super::{LineIndex, Location, Source};
+    use super::Location;
 
     #[test]
-    fn line_index_agrees_with_location_at_on_every_offset() {
-        let text = "a = 1\n\n[[rule]]\nid = \"微信.x\"\r\nany = [\"屏幕共享\", \"é\"]\n";
-        let source = Source::new("f.toml", text);
-        let index = LineIndex::new(text);
-        for offset in 0..=text.len() + 2 {
-            assert_eq!(
-                index.location(&source, Some(offset..offset + 1)),
-                Location::at("f.toml", text, offset),
-                "offset {offset}"
-            );
-        }
-        assert_eq!(
-            index.location(&source, None),
-            Location::at("f.toml", text, 0)
-        );
+    fn locations_count_lines_and_characters() {
+        let text = "a = 1\n\n[[rule]]\nid = \"微信.x\"\r\nany = [\"屏幕\"]\n";
+        let at = |offset| {
+            let l = Location::at("f.toml", text, offset);
+            (l.line, l.col)
+        };
+        assert_eq!(at(0), (1, 1));
+        assert_eq!(at(4), (1, 5));
+        assert_eq!(at(6), (2, 1));
+        assert_eq!(at(7), (3, 1));
+        let wei = text.find('微').unwrap();
+        assert_eq!(at(wei), (4, 7));
+        // Inside a multi-byte character: the character's own column.
+        assert_eq!(at(wei + 1), (4, 7));
+        assert_eq!(at(wei + 3), (4, 8));
+        let any = text.find("any").unwrap();
+        assert_eq!(at(any), (5, 1));
+        assert_eq!(at(text.len()), (6, 1));
+        assert_eq!(at(text.len() + 5), (6, 1));
+        assert_eq!(Location::at("f.toml", text, 0).origin, "f.toml");
     }
 }

@@ -135,6 +135,16 @@ impl<'t> Emitter<'t> {
         self.push_flags(c, flags, span);
     }
 
+    /// The word being written, opened at the end of the text if none is.
+    fn open_word(&mut self) -> &mut Word {
+        let start = self.text.len();
+        self.word.get_or_insert(Word {
+            start,
+            has_ascii_letter: false,
+            has_homoglyph: false,
+        })
+    }
+
     /// Append `c`, whose [`flag`] bits are `flags`.
     #[inline]
     fn push_flags(&mut self, c: char, flags: u8, span: Span) {
@@ -150,12 +160,7 @@ impl<'t> Emitter<'t> {
             Class::Word => {
                 let ascii_letter = c.is_ascii_alphabetic();
                 let homoglyph = flags & flag::HOMOGLYPH != 0;
-                let start = self.text.len();
-                let word = self.word.get_or_insert(Word {
-                    start,
-                    has_ascii_letter: false,
-                    has_homoglyph: false,
-                });
+                let word = self.open_word();
                 word.has_ascii_letter |= ascii_letter;
                 word.has_homoglyph |= homoglyph;
                 self.run_start = None;
@@ -259,12 +264,7 @@ impl<'t> Emitter<'t> {
             return i;
         }
         let start = self.text.len();
-        let word = self.word.get_or_insert(Word {
-            start,
-            has_ascii_letter: false,
-            has_homoglyph: false,
-        });
-        word.has_ascii_letter |= letter;
+        self.open_word().has_ascii_letter |= letter;
         self.run_start = None;
         self.last_han = false;
         self.last_digit = bytes[j - 1].is_ascii_digit();
@@ -718,7 +718,7 @@ fn number_run(t: &Tables, text: &str, start: usize, limit: usize) -> NumberRun {
     flush(&mut group, &mut toks);
     if end == start {
         // A lone `两`: step over it.
-        end = start + text[start..].chars().next().map_or(1, char::len_utf8);
+        end = start + char_at(text, start).map_or(1, char::len_utf8);
         return NumberRun { end, value: None };
     }
     let value = if overflow {
