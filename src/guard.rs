@@ -100,17 +100,17 @@ pub struct Outcome {
 }
 
 impl Outcome {
-    /// Whether this message gets a warning at once: a hard trigger, or the conversation's
-    /// escalation says so.
+    /// Whether this message alerts ([`crate::policy::alerts`]): in a private chat it gets a
+    /// warning at once.
     #[must_use]
     pub fn should_warn(&self) -> bool {
-        self.assessment.warn_now || self.assessment.hard_trigger
+        crate::policy::alerts(&self.assessment)
     }
 
-    /// The level a warning shows: the conversation's, at least `warning`.
+    /// The level an alert shows ([`crate::policy::alert_level`]).
     #[must_use]
     pub fn warning_level(&self) -> Level {
-        self.assessment.level.max(Level::Warning)
+        crate::policy::alert_level(&self.assessment)
     }
 
     /// The findings of this message with quoted evidence.

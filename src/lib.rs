@@ -10,6 +10,7 @@ pub mod conversation;
 pub mod engine;
 pub mod guard;
 pub mod i18n;
+pub mod policy;
 pub mod rules;
 pub mod sessions;
 pub mod store;

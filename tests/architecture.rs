@@ -43,6 +43,7 @@ fn engine_modules_do_not_name_teloxide() {
         "engine.rs",
         "conversation.rs",
         "sessions.rs",
+        "policy.rs",
     ] {
         assert!(
             src.join(module).exists(),

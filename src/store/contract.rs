@@ -183,3 +183,102 @@ fn prune_keeps_pending_and_recent_actions() {
         );
     }
 }
+
+#[test]
+fn group_settings_default_then_round_trip() {
+    use crate::engine::Level;
+    use crate::policy::{GroupSettings, Response};
+    for (name, s) in backends() {
+        assert_eq!(
+            s.group_settings(-100).unwrap(),
+            GroupSettings::default(),
+            "{name}"
+        );
+        let custom = GroupSettings {
+            on_warning: Response::Delete,
+            on_danger: Response::Ban,
+            threshold: Level::Warning,
+            mute_minutes: 15,
+            dry_run: true,
+            notify_admins: true,
+            newcomer_days: 7,
+            newcomer_messages: 10,
+            lang: Some("zh-TW".into()),
+        };
+        s.set_group_settings(-100, &custom, 1).unwrap();
+        assert_eq!(s.group_settings(-100).unwrap(), custom, "{name}");
+        assert_eq!(
+            s.group_settings(-200).unwrap(),
+            GroupSettings::default(),
+            "{name}: another group is untouched"
+        );
+    }
+}
+
+#[test]
+fn members_are_counted_joined_and_trusted_per_group() {
+    for (name, s) in backends() {
+        assert_eq!(s.member(-1, 7).unwrap(), MemberRecord::default(), "{name}");
+        assert_eq!(s.note_message(-1, 7, 10).unwrap().messages, 0, "{name}");
+        assert_eq!(s.note_message(-1, 7, 11).unwrap().messages, 1, "{name}");
+        assert_eq!(s.member(-1, 7).unwrap().messages, 2, "{name}");
+        assert_eq!(s.member(-2, 7).unwrap().messages, 0, "{name}: per group");
+        s.note_join(-1, 8, 500).unwrap();
+        let m = s.note_message(-1, 8, 600).unwrap();
+        assert_eq!((m.joined_at, m.messages), (Some(500), 0), "{name}");
+        assert!(s.set_trusted(-1, 7, true, 12).unwrap(), "{name}");
+        assert!(
+            !s.set_trusted(-1, 7, true, 13).unwrap(),
+            "{name}: no change"
+        );
+        assert!(s.member(-1, 7).unwrap().trusted, "{name}");
+        assert!(!s.member(-2, 7).unwrap().trusted, "{name}");
+        assert_eq!(s.trusted_count(-1).unwrap(), 1, "{name}");
+        assert!(s.set_trusted(-1, 7, false, 14).unwrap(), "{name}");
+        assert_eq!(s.trusted_count(-1).unwrap(), 0, "{name}");
+        assert_eq!(s.member(-1, 7).unwrap().messages, 2, "{name}: count kept");
+    }
+}
+
+#[test]
+fn counters_log_and_notices() {
+    use crate::engine::Level;
+    for (name, s) in backends() {
+        s.bump(-1, Counter::Messages, 3).unwrap();
+        s.bump(-1, Counter::Deleted, 1).unwrap();
+        s.bump(-1, Counter::Messages, 2).unwrap();
+        let c = s.counters(-1).unwrap();
+        assert_eq!(c.len(), Counter::ALL.len(), "{name}");
+        assert_eq!(c[0], (Counter::Messages, 5), "{name}");
+        assert!(c.contains(&(Counter::Deleted, 1)), "{name}");
+        assert!(c.contains(&(Counter::Banned, 0)), "{name}");
+        assert!(
+            s.counters(-2).unwrap().iter().all(|(_, v)| *v == 0),
+            "{name}"
+        );
+
+        let entry = |action: &str| ModerationEntry {
+            rule_ids: vec!["a.b".into(), "c.d".into()],
+            level: Level::Danger,
+            action: action.into(),
+            outcome: "done".into(),
+        };
+        s.log_moderation(-1, 7, &entry("delete"), 100).unwrap();
+        s.log_moderation(-1, 7, &entry("ban"), 200).unwrap();
+        let log = s.moderation_log(-1, 10).unwrap();
+        assert_eq!(log, vec![entry("ban"), entry("delete")], "{name}");
+        assert_eq!(s.moderation_log(-1, 1).unwrap().len(), 1, "{name}");
+        s.prune(150).unwrap();
+        assert_eq!(
+            s.moderation_log(-1, 10).unwrap(),
+            vec![entry("ban")],
+            "{name}"
+        );
+
+        assert!(s.first_notice(-1, "delete", 1).unwrap(), "{name}");
+        assert!(!s.first_notice(-1, "delete", 2).unwrap(), "{name}");
+        assert!(s.first_notice(-2, "delete", 2).unwrap(), "{name}");
+        s.clear_notice(-1, "delete").unwrap();
+        assert!(s.first_notice(-1, "delete", 3).unwrap(), "{name}");
+    }
+}

@@ -4,10 +4,12 @@
 use std::collections::HashMap;
 use std::sync::{Mutex, MutexGuard};
 
+use super::groups::{Counter, GroupStore, MemberRecord, ModerationEntry};
 use super::{
     ActionStatus, Begin, FeedbackOutcome, FeedbackRow, Millis, Pruned, Store, StoreResult,
     UpdateState, Verdict, salted_hash,
 };
+use crate::policy::GroupSettings;
 
 #[derive(Debug, Default)]
 struct Inner {
@@ -20,6 +22,16 @@ struct Inner {
     updates: HashMap<u32, (Millis, u32, bool)>,
     /// (chat hash, message, kind) -> (status, at)
     actions: HashMap<(String, i32, String), (&'static str, Millis)>,
+    /// chat hash -> settings
+    settings: HashMap<String, GroupSettings>,
+    /// (chat hash, user hash) -> member
+    members: HashMap<(String, String), MemberRecord>,
+    /// (chat hash, counter) -> value
+    counters: HashMap<(String, Counter), u64>,
+    /// (at, chat hash, entry), oldest first
+    log: Vec<(Millis, String, ModerationEntry)>,
+    /// (chat hash, kind)
+    notices: std::collections::HashSet<(String, String)>,
 }
 
 /// In-memory [`Store`]; everything is lost on drop.
@@ -196,9 +208,114 @@ impl Store for MemoryStore {
         inner
             .actions
             .retain(|_, (status, at)| *at >= before || *status == "pending");
+        inner.log.retain(|(at, _, _)| *at >= before);
         Ok(Pruned {
             updates: u0 - inner.updates.len(),
             actions: a0 - inner.actions.len(),
         })
+    }
+}
+
+impl GroupStore for MemoryStore {
+    fn group_settings(&self, chat: i64) -> StoreResult<GroupSettings> {
+        let h = self.chat_hash(chat);
+        Ok(self.inner().settings.get(&h).cloned().unwrap_or_default())
+    }
+
+    fn set_group_settings(&self, chat: i64, s: &GroupSettings, _now: Millis) -> StoreResult<()> {
+        let h = self.chat_hash(chat);
+        self.inner().settings.insert(h, s.clone());
+        Ok(())
+    }
+
+    fn member(&self, chat: i64, user: i64) -> StoreResult<MemberRecord> {
+        let key = (self.chat_hash(chat), self.chat_hash(user));
+        Ok(self.inner().members.get(&key).copied().unwrap_or_default())
+    }
+
+    fn note_join(&self, chat: i64, user: i64, now: Millis) -> StoreResult<()> {
+        let key = (self.chat_hash(chat), self.chat_hash(user));
+        self.inner().members.entry(key).or_default().joined_at = Some(now);
+        Ok(())
+    }
+
+    fn note_message(&self, chat: i64, user: i64, _now: Millis) -> StoreResult<MemberRecord> {
+        let key = (self.chat_hash(chat), self.chat_hash(user));
+        let mut inner = self.inner();
+        let m = inner.members.entry(key).or_default();
+        let before = *m;
+        m.messages = m.messages.saturating_add(1);
+        Ok(before)
+    }
+
+    fn set_trusted(&self, chat: i64, user: i64, trusted: bool, _now: Millis) -> StoreResult<bool> {
+        let key = (self.chat_hash(chat), self.chat_hash(user));
+        let mut inner = self.inner();
+        let m = inner.members.entry(key).or_default();
+        let changed = m.trusted != trusted;
+        m.trusted = trusted;
+        Ok(changed)
+    }
+
+    fn trusted_count(&self, chat: i64) -> StoreResult<u64> {
+        let h = self.chat_hash(chat);
+        Ok(self
+            .inner()
+            .members
+            .iter()
+            .filter(|((c, _), m)| *c == h && m.trusted)
+            .count() as u64)
+    }
+
+    fn bump(&self, chat: i64, counter: Counter, n: u64) -> StoreResult<()> {
+        let h = self.chat_hash(chat);
+        *self.inner().counters.entry((h, counter)).or_insert(0) += n;
+        Ok(())
+    }
+
+    fn counters(&self, chat: i64) -> StoreResult<Vec<(Counter, u64)>> {
+        let h = self.chat_hash(chat);
+        let inner = self.inner();
+        Ok(Counter::ALL
+            .into_iter()
+            .map(|c| (c, inner.counters.get(&(h.clone(), c)).copied().unwrap_or(0)))
+            .collect())
+    }
+
+    fn log_moderation(
+        &self,
+        chat: i64,
+        _user: i64,
+        entry: &ModerationEntry,
+        now: Millis,
+    ) -> StoreResult<i64> {
+        let h = self.chat_hash(chat);
+        let mut inner = self.inner();
+        inner.log.push((now, h, entry.clone()));
+        Ok(inner.log.len() as i64)
+    }
+
+    fn moderation_log(&self, chat: i64, limit: usize) -> StoreResult<Vec<ModerationEntry>> {
+        let h = self.chat_hash(chat);
+        Ok(self
+            .inner()
+            .log
+            .iter()
+            .rev()
+            .filter(|(_, c, _)| *c == h)
+            .take(limit)
+            .map(|(_, _, e)| e.clone())
+            .collect())
+    }
+
+    fn first_notice(&self, chat: i64, kind: &str, _now: Millis) -> StoreResult<bool> {
+        let h = self.chat_hash(chat);
+        Ok(self.inner().notices.insert((h, kind.to_string())))
+    }
+
+    fn clear_notice(&self, chat: i64, kind: &str) -> StoreResult<()> {
+        let h = self.chat_hash(chat);
+        self.inner().notices.remove(&(h, kind.to_string()));
+        Ok(())
     }
 }

@@ -8,9 +8,11 @@
 //! [`Store`] is a small synchronous trait so other backends can be dropped in; the embedded
 //! default is [`SqliteStore`]. [`MemoryStore`] backs tests and runs the same contract tests.
 
+mod groups;
 mod memory;
 mod sqlite;
 
+pub use groups::{Counter, GroupStore, MemberRecord, ModerationEntry};
 pub use memory::MemoryStore;
 pub use sqlite::SqliteStore;
 
@@ -146,8 +148,9 @@ pub struct FeedbackRow {
     pub level: String,
 }
 
-/// Persistent bot state. Synchronous: call it from `spawn_blocking` in async code.
-pub trait Store: Send + Sync + 'static {
+/// Persistent bot state. Synchronous: call it from `spawn_blocking` in async code. Group
+/// moderation state is its own trait, [`GroupStore`], which every backend implements too.
+pub trait Store: GroupStore {
     /// Salted hash of a chat or user id (hex), as stored and as logged.
     fn chat_hash(&self, chat: i64) -> String;
 

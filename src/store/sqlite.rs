@@ -7,6 +7,9 @@ use std::time::Duration;
 
 use rusqlite::{Connection, OptionalExtension, params};
 
+use crate::policy::GroupSettings;
+
+use super::groups::{Counter, GroupStore, MemberRecord, ModerationEntry, level_of, response_of};
 use super::{
     ActionStatus, Begin, FeedbackOutcome, FeedbackRow, Millis, Pruned, Store, StoreError,
     StoreResult, UpdateState, Verdict, join_ids, salted_hash, split_ids,
@@ -58,6 +61,54 @@ const MIGRATIONS: &[&str] = &[
         PRIMARY KEY (chat_hash, message_id, kind)
     );
     CREATE INDEX actions_at ON actions (at);
+    ",
+    // 2: group moderation.
+    "
+    CREATE TABLE group_settings (
+        chat_hash         TEXT PRIMARY KEY,
+        on_warning        TEXT NOT NULL,
+        on_danger         TEXT NOT NULL,
+        threshold         TEXT NOT NULL,
+        mute_minutes      INTEGER NOT NULL,
+        dry_run           INTEGER NOT NULL,
+        notify_admins     INTEGER NOT NULL,
+        newcomer_days     INTEGER NOT NULL,
+        newcomer_messages INTEGER NOT NULL,
+        lang              TEXT,
+        updated_at        INTEGER NOT NULL
+    );
+    CREATE TABLE group_members (
+        chat_hash TEXT NOT NULL,
+        user_hash TEXT NOT NULL,
+        joined_at INTEGER,
+        messages  INTEGER NOT NULL DEFAULT 0,
+        trusted   INTEGER NOT NULL DEFAULT 0,
+        last_seen INTEGER NOT NULL,
+        PRIMARY KEY (chat_hash, user_hash)
+    );
+    CREATE TABLE group_counters (
+        chat_hash TEXT NOT NULL,
+        name      TEXT NOT NULL,
+        value     INTEGER NOT NULL,
+        PRIMARY KEY (chat_hash, name)
+    );
+    CREATE TABLE moderation_log (
+        id        INTEGER PRIMARY KEY AUTOINCREMENT,
+        at        INTEGER NOT NULL,
+        chat_hash TEXT NOT NULL,
+        user_hash TEXT NOT NULL,
+        rule_ids  TEXT NOT NULL,
+        level     TEXT NOT NULL,
+        action    TEXT NOT NULL,
+        outcome   TEXT NOT NULL
+    );
+    CREATE INDEX moderation_log_chat ON moderation_log (chat_hash, id);
+    CREATE TABLE group_notices (
+        chat_hash TEXT NOT NULL,
+        kind      TEXT NOT NULL,
+        at        INTEGER NOT NULL,
+        PRIMARY KEY (chat_hash, kind)
+    );
     ",
 ];
 
@@ -316,8 +367,232 @@ impl Store for SqliteStore {
             "DELETE FROM actions WHERE at < ?1 AND status != 'pending'",
             [ms(before)],
         )?;
+        tx.execute("DELETE FROM moderation_log WHERE at < ?1", [ms(before)])?;
         tx.commit()?;
         Ok(Pruned { updates, actions })
+    }
+}
+
+impl GroupStore for SqliteStore {
+    fn group_settings(&self, chat: i64) -> StoreResult<GroupSettings> {
+        let h = self.chat_hash(chat);
+        let row = self
+            .conn()
+            .query_row(
+                "SELECT on_warning, on_danger, threshold, mute_minutes, dry_run, notify_admins,
+                        newcomer_days, newcomer_messages, lang
+                 FROM group_settings WHERE chat_hash = ?1",
+                [h],
+                |r| {
+                    Ok(GroupSettings {
+                        on_warning: response_of(&r.get::<_, String>(0)?),
+                        on_danger: response_of(&r.get::<_, String>(1)?),
+                        threshold: level_of(&r.get::<_, String>(2)?),
+                        mute_minutes: r.get(3)?,
+                        dry_run: r.get(4)?,
+                        notify_admins: r.get(5)?,
+                        newcomer_days: r.get(6)?,
+                        newcomer_messages: r.get(7)?,
+                        lang: r.get(8)?,
+                    })
+                },
+            )
+            .optional()?;
+        Ok(row.unwrap_or_default())
+    }
+
+    fn set_group_settings(&self, chat: i64, s: &GroupSettings, now: Millis) -> StoreResult<()> {
+        let h = self.chat_hash(chat);
+        self.conn().execute(
+            "INSERT OR REPLACE INTO group_settings
+                 (chat_hash, on_warning, on_danger, threshold, mute_minutes, dry_run,
+                  notify_admins, newcomer_days, newcomer_messages, lang, updated_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+            params![
+                h,
+                s.on_warning.as_str(),
+                s.on_danger.as_str(),
+                s.threshold.as_str(),
+                s.mute_minutes,
+                s.dry_run,
+                s.notify_admins,
+                s.newcomer_days,
+                s.newcomer_messages,
+                s.lang,
+                ms(now)
+            ],
+        )?;
+        Ok(())
+    }
+
+    fn member(&self, chat: i64, user: i64) -> StoreResult<MemberRecord> {
+        let (c, u) = (self.chat_hash(chat), self.chat_hash(user));
+        let row = self
+            .conn()
+            .query_row(
+                "SELECT joined_at, messages, trusted FROM group_members
+                 WHERE chat_hash = ?1 AND user_hash = ?2",
+                [c, u],
+                |r| {
+                    Ok(MemberRecord {
+                        joined_at: r.get::<_, Option<i64>>(0)?.map(|t| t.max(0) as Millis),
+                        messages: r.get(1)?,
+                        trusted: r.get(2)?,
+                    })
+                },
+            )
+            .optional()?;
+        Ok(row.unwrap_or_default())
+    }
+
+    fn note_join(&self, chat: i64, user: i64, now: Millis) -> StoreResult<()> {
+        let (c, u) = (self.chat_hash(chat), self.chat_hash(user));
+        self.conn().execute(
+            "INSERT INTO group_members (chat_hash, user_hash, joined_at, last_seen)
+             VALUES (?1, ?2, ?3, ?3)
+             ON CONFLICT (chat_hash, user_hash)
+             DO UPDATE SET joined_at = excluded.joined_at, last_seen = excluded.last_seen",
+            params![c, u, ms(now)],
+        )?;
+        Ok(())
+    }
+
+    fn note_message(&self, chat: i64, user: i64, now: Millis) -> StoreResult<MemberRecord> {
+        let (c, u) = (self.chat_hash(chat), self.chat_hash(user));
+        let (joined_at, messages, trusted): (Option<i64>, u32, bool) = self.conn().query_row(
+            "INSERT INTO group_members (chat_hash, user_hash, messages, last_seen)
+             VALUES (?1, ?2, 1, ?3)
+             ON CONFLICT (chat_hash, user_hash)
+             DO UPDATE SET messages = messages + 1, last_seen = excluded.last_seen
+             RETURNING joined_at, messages, trusted",
+            params![c, u, ms(now)],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )?;
+        Ok(MemberRecord {
+            joined_at: joined_at.map(|t| t.max(0) as Millis),
+            messages: messages.saturating_sub(1),
+            trusted,
+        })
+    }
+
+    fn set_trusted(&self, chat: i64, user: i64, trusted: bool, now: Millis) -> StoreResult<bool> {
+        let (c, u) = (self.chat_hash(chat), self.chat_hash(user));
+        let conn = self.conn();
+        let before: Option<bool> = conn
+            .query_row(
+                "SELECT trusted FROM group_members WHERE chat_hash = ?1 AND user_hash = ?2",
+                [&c, &u],
+                |r| r.get(0),
+            )
+            .optional()?;
+        conn.execute(
+            "INSERT INTO group_members (chat_hash, user_hash, trusted, last_seen)
+             VALUES (?1, ?2, ?3, ?4)
+             ON CONFLICT (chat_hash, user_hash) DO UPDATE SET trusted = excluded.trusted",
+            params![c, u, trusted, ms(now)],
+        )?;
+        Ok(before.unwrap_or(false) != trusted)
+    }
+
+    fn trusted_count(&self, chat: i64) -> StoreResult<u64> {
+        let c = self.chat_hash(chat);
+        let n: i64 = self.conn().query_row(
+            "SELECT COUNT(*) FROM group_members WHERE chat_hash = ?1 AND trusted = 1",
+            [c],
+            |r| r.get(0),
+        )?;
+        Ok(n.max(0) as u64)
+    }
+
+    fn bump(&self, chat: i64, counter: Counter, n: u64) -> StoreResult<()> {
+        let c = self.chat_hash(chat);
+        self.conn().execute(
+            "INSERT INTO group_counters (chat_hash, name, value) VALUES (?1, ?2, ?3)
+             ON CONFLICT (chat_hash, name) DO UPDATE SET value = value + excluded.value",
+            params![c, counter.as_str(), i64::try_from(n).unwrap_or(i64::MAX)],
+        )?;
+        Ok(())
+    }
+
+    fn counters(&self, chat: i64) -> StoreResult<Vec<(Counter, u64)>> {
+        let c = self.chat_hash(chat);
+        let conn = self.conn();
+        let mut stmt =
+            conn.prepare("SELECT name, value FROM group_counters WHERE chat_hash = ?1")?;
+        let rows: Vec<(String, i64)> = stmt
+            .query_map([c], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .collect::<Result<_, _>>()?;
+        Ok(Counter::ALL
+            .into_iter()
+            .map(|k| {
+                let v = rows
+                    .iter()
+                    .find(|(name, _)| name == k.as_str())
+                    .map_or(0, |(_, v)| (*v).max(0) as u64);
+                (k, v)
+            })
+            .collect())
+    }
+
+    fn log_moderation(
+        &self,
+        chat: i64,
+        user: i64,
+        entry: &ModerationEntry,
+        now: Millis,
+    ) -> StoreResult<i64> {
+        let (c, u) = (self.chat_hash(chat), self.chat_hash(user));
+        let conn = self.conn();
+        conn.execute(
+            "INSERT INTO moderation_log (at, chat_hash, user_hash, rule_ids, level, action, outcome)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            params![
+                ms(now),
+                c,
+                u,
+                join_ids(&entry.rule_ids),
+                entry.level.as_str(),
+                entry.action,
+                entry.outcome
+            ],
+        )?;
+        Ok(conn.last_insert_rowid())
+    }
+
+    fn moderation_log(&self, chat: i64, limit: usize) -> StoreResult<Vec<ModerationEntry>> {
+        let c = self.chat_hash(chat);
+        let conn = self.conn();
+        let mut stmt = conn.prepare(
+            "SELECT rule_ids, level, action, outcome FROM moderation_log
+             WHERE chat_hash = ?1 ORDER BY id DESC LIMIT ?2",
+        )?;
+        let rows = stmt.query_map(params![c, i64::try_from(limit).unwrap_or(i64::MAX)], |r| {
+            Ok(ModerationEntry {
+                rule_ids: split_ids(&r.get::<_, String>(0)?),
+                level: level_of(&r.get::<_, String>(1)?),
+                action: r.get(2)?,
+                outcome: r.get(3)?,
+            })
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    fn first_notice(&self, chat: i64, kind: &str, now: Millis) -> StoreResult<bool> {
+        let c = self.chat_hash(chat);
+        let n = self.conn().execute(
+            "INSERT OR IGNORE INTO group_notices (chat_hash, kind, at) VALUES (?1, ?2, ?3)",
+            params![c, kind, ms(now)],
+        )?;
+        Ok(n == 1)
+    }
+
+    fn clear_notice(&self, chat: i64, kind: &str) -> StoreResult<()> {
+        let c = self.chat_hash(chat);
+        self.conn().execute(
+            "DELETE FROM group_notices WHERE chat_hash = ?1 AND kind = ?2",
+            params![c, kind],
+        )?;
+        Ok(())
     }
 }
 
