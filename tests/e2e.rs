@@ -75,56 +75,27 @@ async fn wait_warning_for(
     .await
 }
 
-/// The messages of `case` the product must warn at: the shipped rules and a fresh
-/// conversation in the core `Guard`, fed in order, as the bot does. The oracle for "the warning comes at the right
-/// message": the bot must warn at exactly these, once each.
-fn expected_warnings(case: &Case) -> Vec<usize> {
-    use scamguard::conversation::Timestamp;
-    use scamguard::guard::{ChatKind, Guard, Incoming};
-    use scamguard::sessions::{SessionConfig, SessionStore};
-    let rules = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("rules");
-    let engine = scamguard::engine::Engine::load_dir(&rules).expect("rules load");
-    let guard = Guard::new(
-        engine,
-        std::sync::Arc::new(SessionStore::new(SessionConfig::default())),
-    );
-    let mut now = Timestamp(1_700_000_000_000);
-    case.messages
-        .iter()
-        .enumerate()
-        .filter_map(|(i, text)| {
-            now = now.plus(std::time::Duration::from_millis(50));
-            let incoming = Incoming {
-                chat: 1,
-                sender: Some(1),
-                kind: ChatKind::Private,
-                message_id: i32::try_from(i).expect("small"),
-                text: (*text).to_owned(),
-                links: Vec::new(),
-                language_code: None,
-            };
-            guard.handle(&incoming, now).should_warn().then_some(i)
-        })
-        .collect()
-}
-
-/// Message ids the first warning of `case` may reply to.
+/// Message ids the first warning of `case` may reply to: from its first expected warning
+/// (`earliest_warning`) to its first hard trigger.
 fn first_warning_window(case: &Case, pushed: &[Pushed]) -> Vec<i64> {
-    let first = expected_warnings(case)
-        .first()
-        .copied()
-        .unwrap_or(case.earliest_warning);
-    pushed[first.min(case.trigger)..=case.trigger]
+    pushed[case.earliest_warning..=case.trigger]
         .iter()
         .map(|p| p.message_id)
         .collect()
 }
 
-/// Whether warnings before the first hard trigger are checked (the seed-case tests) or left
-/// to those tests (the fault and restart tests check delivery only).
+/// 1-based numbers of the messages `case` warns at, for failure messages.
+fn numbers(indices: &[usize]) -> Vec<usize> {
+    indices.iter().map(|i| i + 1).collect()
+}
+
+/// Whether the warnings must be exactly the hand-written `case.warnings` (the seed-case
+/// tests) or only include the first hard trigger (the fault and restart tests check delivery).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Early {
+    /// Every message of `case.warnings` gets exactly one warning, no other message any.
     Forbidden,
+    /// The trigger gets a warning; which other messages do is not checked.
     NotChecked,
 }
 
@@ -151,14 +122,7 @@ fn check_case_outcome(
         );
     }
     let by_target = warnings_by_target(&sent, user.id);
-    let expected = expected_warnings(case);
-    assert!(
-        expected.contains(&case.trigger),
-        "{name}: the conversation does not warn at the first hard trigger #{} {:?} (it warns at {:?})",
-        case.trigger + 1,
-        case.messages[case.trigger],
-        expected.iter().map(|i| i + 1).collect::<Vec<_>>()
-    );
+    let expected = case.warnings;
     for (target, n) in &by_target {
         let target = target.expect("checked above");
         assert_eq!(
@@ -169,12 +133,21 @@ fn check_case_outcome(
             panic!("{name}: a warning replies to {target}, not a forwarded message\n{log}")
         });
         assert!(
-            early == Early::NotChecked || expected.contains(&idx),
-            "{name}: a warning replies to message #{} {:?}, but the engine and the conversation \
-             state warn at {:?} (first hard trigger is #{} {:?})\n{log}",
+            idx >= case.earliest_warning,
+            "{name}: a warning replies to message #{} {:?}, before the earliest message that \
+             may warn, #{} {:?}\n{log}",
             idx + 1,
             case.messages[idx],
-            expected.iter().map(|i| i + 1).collect::<Vec<_>>(),
+            case.earliest_warning + 1,
+            case.messages[case.earliest_warning]
+        );
+        assert!(
+            early == Early::NotChecked || expected.contains(&idx),
+            "{name}: a warning replies to message #{} {:?}, but the case warns at {:?} only \
+             (first hard trigger is #{} {:?})\n{log}",
+            idx + 1,
+            case.messages[idx],
+            numbers(expected),
             case.trigger + 1,
             case.messages[case.trigger]
         );
@@ -188,12 +161,14 @@ fn check_case_outcome(
         );
     }
     if early == Early::Forbidden {
-        for &i in &expected {
+        for &i in expected {
             assert!(
                 by_target.contains_key(&Some(ids[i])),
-                "{name}: no warning replies to message #{} {:?}, where the conversation warns\n{log}",
+                "{name}: no warning replies to message #{} {:?}, where the case warns \
+                 (at {:?})\n{log}",
                 i + 1,
-                case.messages[i]
+                case.messages[i],
+                numbers(expected)
             );
         }
     }
@@ -261,8 +236,25 @@ fn seed_cases_mark_their_first_hard_trigger() {
         }
         assert!(has_hard_trigger(case.messages[case.trigger]));
         assert!(case.earliest_warning <= case.trigger);
+        assert_eq!(
+            case.warnings.first(),
+            Some(&case.earliest_warning),
+            "{}: earliest_warning is not the first warning",
+            case.name
+        );
+        assert!(
+            case.warnings.contains(&case.trigger),
+            "{}: the first hard trigger #{} gets no warning (warnings at {:?})",
+            case.name,
+            case.trigger + 1,
+            numbers(case.warnings)
+        );
+        assert!(case.warnings.windows(2).all(|w| w[0] < w[1]));
+        assert!(case.warnings.iter().all(|&i| i < case.messages.len()));
     }
     assert!(BENIGN.messages.iter().all(|m| !has_hard_trigger(m)));
+    assert!(BENIGN.warnings.is_empty());
+    assert_eq!(BENIGN.earliest_warning, usize::MAX);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -512,3 +512,401 @@ async fn plain_http_form_query_and_json_bodies() {
         })
     );
 }
+
+const GROUP: i64 = -1_001_234_567_890;
+
+#[tokio::test]
+async fn group_builders_parse_as_teloxide_updates() {
+    use teloxide::types::{ChatMemberStatus, MessageKind, Update};
+
+    let api = FakeBotApi::start(TOKEN).await;
+    let user = alice();
+    let admin = TgUser::new(3003, "Admin");
+    // `Update` turns a kind that does not parse into `UpdateKind::Error`: parse the payload
+    // strictly too, to see why.
+    let parse = |mut update: serde_json::Value| -> Update {
+        for (kind, payload) in update.as_object().expect("object") {
+            let strict = match kind.as_str() {
+                "message" | "edited_message" => {
+                    serde_json::from_value::<Message>(payload.clone()).map(drop)
+                }
+                "my_chat_member" => {
+                    serde_json::from_value::<teloxide::types::ChatMemberUpdated>(payload.clone())
+                        .map(drop)
+                }
+                "callback_query" => {
+                    serde_json::from_value::<teloxide::types::CallbackQuery>(payload.clone())
+                        .map(drop)
+                }
+                _ => Ok(()),
+            };
+            if let Err(e) = strict {
+                panic!("{kind} does not parse: {e}\n{payload}");
+            }
+        }
+        update["update_id"] = json!(1);
+        // From text, as teloxide parses a response: `Update`'s kind wants borrowed keys,
+        // which `from_value` cannot lend (every update would come out `UpdateKind::Error`).
+        let parsed = serde_json::from_str::<Update>(&update.to_string())
+            .unwrap_or_else(|e| panic!("{e}: {update}"));
+        assert!(
+            !matches!(parsed.kind, UpdateKind::Error(_)),
+            "does not parse as an update: {update}"
+        );
+        parsed
+    };
+    let message = |update: &Update| -> Message {
+        match &update.kind {
+            UpdateKind::Message(m) | UpdateKind::EditedMessage(m) => m.clone(),
+            k => panic!("not a message: {k:?}"),
+        }
+    };
+
+    let text = message(&parse(
+        json!({ "message": api.group_text(GROUP, &user, "/report spam") }),
+    ));
+    assert_eq!(text.chat.id, ChatId(GROUP));
+    assert!(text.chat.is_supergroup());
+    assert_eq!(text.chat.title(), Some(fake_bot_api::GROUP_TITLE));
+    assert_eq!(text.from.as_ref().map(|u| u.id.0), Some(1001));
+    assert_eq!(text.text(), Some("/report spam"));
+
+    let fwd = message(&parse(json!({ "message": api.group_forwarded(
+        GROUP,
+        &user,
+        "加我微信",
+        Origin::channel(-1_009_999, "Deals"),
+    ) })));
+    assert!(matches!(
+        fwd.forward_origin(),
+        Some(MessageOrigin::Channel { chat, message_id, .. })
+            if chat.id == ChatId(-1_009_999) && message_id.0 == 1
+    ));
+    let hidden = message(&parse(json!({ "message": api.group_forwarded(
+        GROUP,
+        &user,
+        "x",
+        Origin::hidden("客服"),
+    ) })));
+    assert!(matches!(
+        hidden.forward_origin(),
+        Some(MessageOrigin::HiddenUser { .. })
+    ));
+    let from_chat = message(&parse(json!({ "message": api.group_forwarded(
+        GROUP,
+        &user,
+        "x",
+        Origin::Chat { id: -1_005_555, title: "Other".to_owned() },
+    ) })));
+    assert!(matches!(
+        from_chat.forward_origin(),
+        Some(MessageOrigin::Chat { sender_chat, .. }) if sender_chat.id == ChatId(-1_005_555)
+    ));
+
+    let as_channel = message(&parse(
+        json!({ "message": api.group_as_channel(GROUP, -1_007_777, "buy now") }),
+    ));
+    assert_eq!(
+        as_channel.sender_chat.as_ref().map(|c| c.id),
+        Some(ChatId(-1_007_777))
+    );
+    assert!(
+        as_channel
+            .sender_chat
+            .as_ref()
+            .is_some_and(|c| c.is_channel())
+    );
+    assert_eq!(
+        as_channel.from.as_ref().map(|u| u.id.0),
+        Some(u64::try_from(fake_bot_api::CHANNEL_BOT_ID).expect("id"))
+    );
+
+    let anon = message(&parse(
+        json!({ "message": api.group_anonymous_admin(GROUP, "rules") }),
+    ));
+    assert_eq!(anon.sender_chat.as_ref().map(|c| c.id), Some(ChatId(GROUP)));
+    assert!(
+        anon.from.as_ref().is_some_and(|u| u.is_bot
+            && u.id.0 == u64::try_from(fake_bot_api::GROUP_ANONYMOUS_BOT_ID).expect("id"))
+    );
+
+    let auto = message(&parse(
+        json!({ "message": api.group_automatic_forward(GROUP, -1_007_777, "new post") }),
+    ));
+    assert!(auto.is_automatic_forward());
+    assert_eq!(
+        auto.sender_chat.as_ref().map(|c| c.id),
+        Some(ChatId(-1_007_777))
+    );
+    assert!(matches!(
+        auto.forward_origin(),
+        Some(MessageOrigin::Channel { chat, .. }) if chat.id == ChatId(-1_007_777)
+    ));
+
+    let join = message(&parse(json!({ "message": api.group_join(GROUP, &user) })));
+    assert!(matches!(&join.kind, MessageKind::NewChatMembers(_)));
+    assert_eq!(
+        join.new_chat_members()
+            .map(|u| u.iter().map(|u| u.id.0).collect::<Vec<_>>()),
+        Some(vec![1001])
+    );
+
+    // push_edited: an edited_message update with the same id and an edit_date.
+    let original = api.group_text(GROUP, &user, "hello");
+    let pushed = api.push_message(original.clone());
+    let mut changed = original;
+    changed["text"] = json!("hello, scam link");
+    let edited = api.push_edited(changed);
+    assert_eq!(edited.message_id, pushed.message_id);
+    let stored = api
+        .pushed_updates()
+        .into_iter()
+        .find(|u| u["update_id"] == json!(edited.update_id))
+        .expect("edited update");
+    let update = parse(stored);
+    let UpdateKind::EditedMessage(m) = &update.kind else {
+        panic!("not an edited message: {:?}", update.kind);
+    };
+    assert_eq!(i64::from(m.id.0), pushed.message_id);
+    assert_eq!(m.text(), Some("hello, scam link"));
+    assert!(m.edit_date().is_some());
+
+    // my_chat_member: the bot is promoted, and its rights change with it.
+    let promoted = parse(api.my_chat_member(GROUP, &admin, "member", "administrator", true, false));
+    let UpdateKind::MyChatMember(change) = &promoted.kind else {
+        panic!("not my_chat_member: {:?}", promoted.kind);
+    };
+    assert_eq!(change.chat.id, ChatId(GROUP));
+    assert_eq!(change.from.id.0, 3003);
+    assert_eq!(change.old_chat_member.status(), ChatMemberStatus::Member);
+    assert_eq!(
+        change.new_chat_member.status(),
+        ChatMemberStatus::Administrator
+    );
+    assert!(change.new_chat_member.can_delete_messages());
+    assert!(!change.new_chat_member.can_restrict_members());
+    assert_eq!(change.new_chat_member.user.id.0, 4242);
+    assert_eq!(api.member_status(GROUP, 4242), "administrator");
+    let kicked = parse(api.my_chat_member(GROUP, &admin, "administrator", "kicked", false, false));
+    let UpdateKind::MyChatMember(change) = &kicked.kind else {
+        panic!("not my_chat_member: {:?}", kicked.kind);
+    };
+    assert!(change.old_chat_member.can_delete_messages());
+    assert_eq!(change.new_chat_member.status(), ChatMemberStatus::Banned);
+
+    // A button on a group message.
+    let on = api.group_text(GROUP, &user, "a group message");
+    let press = parse(api.group_callback_query(&user, "fb:scam:1", &on));
+    assert!(matches!(
+        &press.kind,
+        UpdateKind::CallbackQuery(q) if matches!(
+            &q.message,
+            Some(MaybeInaccessibleMessage::Regular(m)) if m.chat.id == ChatId(GROUP)
+        )
+    ));
+}
+
+#[tokio::test]
+async fn group_moderation_over_http() {
+    use teloxide::types::{ChatMemberKind, ChatMemberStatus, ChatPermissions, UserId};
+
+    let api = FakeBotApi::start(TOKEN).await;
+    let bot = bot(&api);
+    let group = ChatId(GROUP);
+    let spammer = TgUser::new(5005, "Spammer");
+    let owner = TgUser::new(6006, "Owner");
+    let admin = TgUser::new(7007, "Admin");
+    api.set_member(GROUP, &owner, "creator");
+    api.set_member(GROUP, &admin, "administrator");
+    let uid = |u: &TgUser| UserId(u64::try_from(u.id).expect("id"));
+
+    // Defaults: an unknown user is a member; the bot an administrator with both rights.
+    let m = bot
+        .get_chat_member(group, uid(&spammer))
+        .await
+        .expect("getChatMember");
+    assert_eq!(m.status(), ChatMemberStatus::Member);
+    assert_eq!(m.user.id, uid(&spammer));
+    let me = bot
+        .get_chat_member(group, UserId(4242))
+        .await
+        .expect("getChatMember bot");
+    assert!(me.is_administrator() && me.can_delete_messages() && me.can_restrict_members());
+    assert!(me.user.is_bot);
+    for (user, status) in [
+        (&owner, ChatMemberStatus::Owner),
+        (&admin, ChatMemberStatus::Administrator),
+    ] {
+        let m = bot
+            .get_chat_member(group, uid(user))
+            .await
+            .expect("getChatMember");
+        assert_eq!(m.status(), status);
+    }
+    let admins = bot
+        .get_chat_administrators(group)
+        .await
+        .expect("getChatAdministrators");
+    let ids: Vec<u64> = admins.iter().map(|m| m.user.id.0).collect();
+    assert_eq!(ids, [6006, 7007, 4242]);
+
+    // The user's group message is stored: the bot can delete it.
+    let msg = api.push_message(api.group_text(GROUP, &spammer, "spam"));
+    let mid = MessageId(i32::try_from(msg.message_id).expect("id"));
+    assert!(api.message_exists(GROUP, msg.message_id));
+
+    // Restrict, then lift the restriction with every permission.
+    bot.restrict_chat_member(group, uid(&spammer), ChatPermissions::empty())
+        .await
+        .expect("restrict");
+    let m = bot
+        .get_chat_member(group, uid(&spammer))
+        .await
+        .expect("getChatMember");
+    assert!(
+        matches!(&m.kind, ChatMemberKind::Restricted(r) if !r.can_send_messages && r.is_member),
+        "{m:?}"
+    );
+    assert_eq!(
+        api.calls_to("restrictChatMember")[0].body["user_id"],
+        json!(5005)
+    );
+    bot.restrict_chat_member(group, uid(&spammer), ChatPermissions::all())
+        .await
+        .expect("unrestrict");
+    assert_eq!(api.member_status(GROUP, 5005), "member");
+
+    // Ban and unban.
+    bot.ban_chat_member(group, uid(&spammer))
+        .revoke_messages(true)
+        .await
+        .expect("ban");
+    let m = bot
+        .get_chat_member(group, uid(&spammer))
+        .await
+        .expect("getChatMember");
+    assert_eq!(m.status(), ChatMemberStatus::Banned);
+    assert_eq!(api.calls_to("banChatMember").len(), 1);
+    bot.unban_chat_member(group, uid(&spammer))
+        .only_if_banned(true)
+        .await
+        .expect("unban");
+    assert_eq!(api.member_status(GROUP, 5005), "left");
+    api.push_message(api.group_join(GROUP, &spammer));
+    assert_eq!(api.member_status(GROUP, 5005), "member");
+
+    // Sender chats.
+    bot.ban_chat_sender_chat(group, ChatId(-1_007_777))
+        .await
+        .expect("banChatSenderChat");
+    assert!(api.sender_chat_banned(GROUP, -1_007_777));
+    bot.unban_chat_sender_chat(group, ChatId(-1_007_777))
+        .await
+        .expect("unbanChatSenderChat");
+    assert!(!api.sender_chat_banned(GROUP, -1_007_777));
+
+    // Administrators and the creator cannot be restricted or banned.
+    for user in [&owner, &admin] {
+        let err = bot
+            .restrict_chat_member(group, uid(user), ChatPermissions::empty())
+            .await
+            .expect_err("restrict an administrator");
+        assert!(
+            matches!(&err, RequestError::Api(ApiError::Unknown(d)) if d == fake_bot_api::USER_IS_ADMIN),
+            "{err:?}"
+        );
+        let err = bot
+            .ban_chat_member(group, uid(user))
+            .await
+            .expect_err("ban an administrator");
+        assert!(
+            matches!(&err, RequestError::Api(ApiError::Unknown(d)) if d == fake_bot_api::USER_IS_ADMIN),
+            "{err:?}"
+        );
+    }
+
+    // Without the rights: refused, and nothing changes.
+    api.set_bot_rights(GROUP, false, false);
+    let me = bot
+        .get_chat_member(group, UserId(4242))
+        .await
+        .expect("getChatMember bot");
+    assert_eq!(me.status(), ChatMemberStatus::Member);
+    let admins = bot
+        .get_chat_administrators(group)
+        .await
+        .expect("getChatAdministrators");
+    assert_eq!(admins.len(), 2, "the bot is no administrator any more");
+    let err = bot
+        .restrict_chat_member(group, uid(&spammer), ChatPermissions::empty())
+        .await
+        .expect_err("no right to restrict");
+    assert!(
+        matches!(err, RequestError::Api(ApiError::NotEnoughRightsToRestrict)),
+        "{err:?}"
+    );
+    let err = bot
+        .ban_chat_member(group, uid(&spammer))
+        .await
+        .expect_err("no right to ban");
+    assert!(
+        matches!(err, RequestError::Api(ApiError::NotEnoughRightsToRestrict)),
+        "{err:?}"
+    );
+    assert_eq!(api.member_status(GROUP, 5005), "member");
+    let err = bot
+        .delete_message(group, mid)
+        .await
+        .expect_err("no right to delete");
+    assert!(
+        matches!(err, RequestError::Api(ApiError::MessageCantBeDeleted)),
+        "{err:?}"
+    );
+    assert!(api.message_exists(GROUP, msg.message_id));
+    // Its own messages it deletes anyway.
+    let own = bot.send_message(group, "warning").await.expect("send");
+    bot.delete_message(group, own.id)
+        .await
+        .expect("delete own message");
+
+    // Rights to delete only.
+    api.set_bot_rights(GROUP, true, false);
+    bot.delete_message(group, mid).await.expect("delete");
+    assert!(!api.message_exists(GROUP, msg.message_id));
+    let err = bot
+        .delete_message(group, mid)
+        .await
+        .expect_err("already deleted");
+    assert!(
+        matches!(err, RequestError::Api(ApiError::MessageToDeleteNotFound)),
+        "{err:?}"
+    );
+    let err = bot
+        .ban_chat_sender_chat(group, ChatId(-1_007_777))
+        .await
+        .expect_err("no right to ban a sender chat");
+    assert!(
+        matches!(err, RequestError::Api(ApiError::NotEnoughRightsToRestrict)),
+        "{err:?}"
+    );
+
+    // The raw JSON as Telegram answers it.
+    let http = reqwest::Client::new();
+    let raw: serde_json::Value = http
+        .post(format!("{}/bot{TOKEN}/restrictChatMember", api.url()))
+        .json(&json!({ "chat_id": GROUP, "user_id": 5005, "permissions": {} }))
+        .send()
+        .await
+        .expect("post")
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(
+        raw,
+        json!({
+            "ok": false,
+            "error_code": 400,
+            "description": fake_bot_api::NOT_ENOUGH_RIGHTS_TO_RESTRICT
+        })
+    );
+}

@@ -67,6 +67,11 @@ fn warned(outcomes: &[Outcome]) -> Vec<usize> {
         .collect()
 }
 
+/// The hand-written `case.warnings` (indices from 0) as 1-based message numbers.
+fn expected(case: &Case) -> Vec<usize> {
+    case.warnings.iter().map(|i| i + 1).collect()
+}
+
 fn describe(case: &Case, outcomes: &[Outcome]) -> String {
     let mut s = String::new();
     for (i, (text, o)) in case.messages.iter().zip(outcomes).enumerate() {
@@ -103,6 +108,44 @@ fn assert_trigger(case: &Case, outcomes: &[Outcome], number: usize, stage: Stage
 }
 
 #[test]
+fn the_cases_state_their_warnings_consistently() {
+    for case in [
+        &KAIPING_LOST_PARCEL,
+        &KAIPING_QUALITY_REFUND,
+        &CHONGQING_AGENT_MEMBERSHIP,
+        &BENIGN,
+    ] {
+        let name = case.name;
+        assert!(
+            case.warnings.windows(2).all(|w| w[0] < w[1]),
+            "{name}: warnings {:?} are not ascending",
+            case.warnings
+        );
+        assert!(
+            case.warnings.iter().all(|&i| i < case.messages.len()),
+            "{name}: a warning index is out of range"
+        );
+        assert_eq!(
+            case.earliest_warning,
+            case.warnings.first().copied().unwrap_or(usize::MAX),
+            "{name}: earliest_warning is not the first warning"
+        );
+        assert_eq!(
+            case.trigger,
+            case.messages
+                .iter()
+                .position(|m| cases::has_hard_trigger(m))
+                .unwrap_or(usize::MAX),
+            "{name}: trigger is not the first hard trigger"
+        );
+        assert!(
+            case.trigger == usize::MAX || case.warnings.contains(&case.trigger),
+            "{name}: the first hard trigger gets no warning"
+        );
+    }
+}
+
+#[test]
 fn kaiping_lost_parcel_warns_at_the_claim_then_at_the_screen_share_and_each_transfer() {
     let g = guard();
     let case = &KAIPING_LOST_PARCEL;
@@ -113,7 +156,8 @@ fn kaiping_lost_parcel_warns_at_the_claim_then_at_the_screen_share_and_each_tran
     // the channel but no new level: no repeat. #3 the QR code for screen sharing: hard trigger.
     // #4 the banking app: still inside the danger the user was just warned of. #5 and #6 each
     // ask for a transfer: every one is answered the moment it arrives.
-    assert_eq!(warned(&out), vec![1, 3, 5, 6], "{}\n{log}", case.name);
+    assert_eq!(expected(case), [1, 3, 5, 6]);
+    assert_eq!(warned(&out), expected(case), "{}\n{log}", case.name);
     assert_trigger(case, &out, 3, Stage::Control);
     assert_trigger(case, &out, 5, Stage::Extract);
     // At the screen share the earlier moves are remembered: story, channel, control.
@@ -142,7 +186,8 @@ fn kaiping_quality_refund_warns_at_the_refund_offer_and_at_the_deposit() {
     // #1 "customer service" offering a refund nobody asked for. #2 only repeats what they know
     // of the order. #3 the "buyer protection" deposit: hard trigger. #4 the deadline and the
     // account to pay into: the danger was just answered, no second warning.
-    assert_eq!(warned(&out), vec![1, 3], "{}\n{log}", case.name);
+    assert_eq!(expected(case), [1, 3]);
+    assert_eq!(warned(&out), expected(case), "{}\n{log}", case.name);
     assert_trigger(case, &out, 3, Stage::Extract);
     assert_eq!(out[1].scan.level, Level::None, "{log}");
     assert_eq!(out[3].assessment.level, Level::Danger, "{log}");
@@ -158,7 +203,8 @@ fn chongqing_agent_membership_warns_at_the_fee_threat_and_before_the_money_moves
     // mistake": the hook, a warning. #3, #4 the monthly fee and "how much is on your card"
     // stay at that warning. #5 the safe account: hard trigger. #6 being told what to say if the
     // bank asks: a hard trigger of its own, answered too.
-    assert_eq!(warned(&out), vec![2, 5, 6], "{}\n{log}", case.name);
+    assert_eq!(expected(case), [2, 5, 6]);
+    assert_eq!(warned(&out), expected(case), "{}\n{log}", case.name);
     assert_eq!(out[0].assessment.level, Level::Caution, "{log}");
     assert_trigger(case, &out, 5, Stage::Extract);
     assert_trigger(case, &out, 6, Stage::Control);
@@ -191,6 +237,7 @@ fn every_seed_case_warns_before_the_first_demand_for_money_codes_or_an_app() {
             case.name
         );
         assert!(first <= case.trigger + 1, "{}\n{log}", case.name);
+        assert_eq!(first, case.earliest_warning + 1, "{}\n{log}", case.name);
     }
 }
 
@@ -198,7 +245,8 @@ fn every_seed_case_warns_before_the_first_demand_for_money_codes_or_an_app() {
 fn benign_forwards_never_warn() {
     let g = guard();
     let out = forward(&g, 4, &BENIGN, Duration::from_secs(60));
-    assert_eq!(warned(&out), Vec::<usize>::new());
+    assert_eq!(warned(&out), expected(&BENIGN));
+    assert!(BENIGN.warnings.is_empty());
     assert!(out.iter().all(|o| o.assessment.level == Level::None));
 }
 

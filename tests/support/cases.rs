@@ -11,10 +11,15 @@ pub struct Case {
     /// `sender_user_name` of the hidden forward origin.
     pub scammer: &'static str,
     pub messages: &'static [&'static str],
-    /// Index of the first message with a hard trigger: the first warning must reply to it
-    /// (or, with `earliest_warning < trigger`, to a message in between).
+    /// Index (from 0) of the first message with a hard trigger (by [`has_hard_trigger`]); it
+    /// is always one of `warnings`. `usize::MAX` when there is none.
     pub trigger: usize,
-    /// No warning may reply to a message before this index.
+    /// The messages that get a warning, exactly, as indices from 0 in ascending order: written
+    /// by hand from the scenario (the oracle of `tests/seed_scenarios.rs` and `tests/e2e.rs`,
+    /// never computed by the code under test).
+    pub warnings: &'static [usize],
+    /// No warning may reply to a message before this index: `warnings[0]`, or `usize::MAX`
+    /// when the case never warns.
     pub earliest_warning: usize,
 }
 
@@ -31,7 +36,9 @@ pub const KAIPING_LOST_PARCEL: Case = Case {
         "现在需要再转账9999元用以验证账户是否激活成功，确认成功后会把本金和理赔金一同返还。",
     ],
     trigger: 2,
-    earliest_warning: 2,
+    // #1 the unsolicited compensation offer, #3 the screen share, #5 and #6 each transfer.
+    warnings: &[0, 2, 4, 5],
+    earliest_warning: 0,
 };
 
 /// Kaiping ②: quality-problem refund, "buyer protection" not enabled, 3000 yuan deposit.
@@ -45,13 +52,15 @@ pub const KAIPING_QUALITY_REFUND: Case = Case {
         "请您尽快把钱转到我发给您的账户，超过半小时退款通道就会自动关闭。",
     ],
     trigger: 2,
-    earliest_warning: 2,
+    // #1 the refund nobody asked for, #3 the deposit.
+    warnings: &[0, 2],
+    earliest_warning: 0,
 };
 
 /// Chongqing: fake e-commerce service, "upgraded to agent by mistake", monthly fee, "safe
-/// account". The agent hook (upgraded by mistake, monthly fee unless cancelled) may already
-/// warn (soft signals add up), so warnings are allowed from its first message on; the first
-/// one must come no later than the "safe account" message.
+/// account". The agent hook (upgraded by mistake, monthly fee unless cancelled) already
+/// warns at its first message, before the "safe account" trigger; the fee and the question
+/// about the card's balance stay at that warning.
 pub const CHONGQING_AGENT_MEMBERSHIP: Case = Case {
     name: "chongqing-agent-membership",
     scammer: "电商平台客服",
@@ -64,6 +73,8 @@ pub const CHONGQING_AGENT_MEMBERSHIP: Case = Case {
         "转账的时候电话不要挂断，银行工作人员问起来就说是给家里人转账。",
     ],
     trigger: 4,
+    // #2 "upgraded to agent by mistake", #5 the safe account, #6 what to tell the bank.
+    warnings: &[1, 4, 5],
     earliest_warning: 1,
 };
 
@@ -76,6 +87,7 @@ pub const BENIGN: Case = Case {
         "天气预报说那天可能有小雨，大家最好带把伞。",
     ],
     trigger: usize::MAX,
+    warnings: &[],
     earliest_warning: usize::MAX,
 };
 

@@ -15,7 +15,7 @@
 //! api.wait_for_sent(Duration::from_secs(20), "an answer", |s| s.first().cloned()).await?;
 //! ```
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::fmt;
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
@@ -174,6 +174,14 @@ pub enum Origin {
     HiddenUser(String),
     /// A visible user: `{"type":"user","sender_user":{..}}`.
     User(TgUser),
+    /// A group or supergroup that posted anonymously: `{"type":"chat","sender_chat":{..}}`.
+    Chat { id: i64, title: String },
+    /// A channel post: `{"type":"channel","chat":{..},"message_id":..}`.
+    Channel {
+        id: i64,
+        title: String,
+        message_id: i64,
+    },
 }
 
 impl Origin {
@@ -181,6 +189,84 @@ impl Origin {
     pub fn hidden(name: &str) -> Self {
         Self::HiddenUser(name.to_owned())
     }
+
+    /// A post of channel `id` (its `message_id` there is 1).
+    #[must_use]
+    pub fn channel(id: i64, title: &str) -> Self {
+        Self::Channel {
+            id,
+            title: title.to_owned(),
+            message_id: 1,
+        }
+    }
+
+    /// The Bot API `MessageOrigin` object, sent at `date`.
+    #[must_use]
+    pub fn to_json(&self, date: i64) -> Value {
+        match self {
+            Self::HiddenUser(name) => {
+                json!({ "type": "hidden_user", "sender_user_name": name, "date": date })
+            }
+            Self::User(u) => json!({ "type": "user", "sender_user": u.to_json(), "date": date }),
+            Self::Chat { id, title } => json!({
+                "type": "chat",
+                "sender_chat": { "id": id, "type": "supergroup", "title": title },
+                "date": date,
+            }),
+            Self::Channel {
+                id,
+                title,
+                message_id,
+            } => json!({
+                "type": "channel",
+                "chat": channel_chat(*id, title),
+                "message_id": message_id,
+                "date": date,
+            }),
+        }
+    }
+}
+
+/// Telegram's `Channel_Bot`: the `from` of messages a user sends in a group as a channel.
+pub const CHANNEL_BOT_ID: i64 = 136_817_688;
+/// Telegram's `GroupAnonymousBot`: the `from` of messages of anonymous group administrators.
+pub const GROUP_ANONYMOUS_BOT_ID: i64 = 1_087_968_824;
+/// The `Telegram` service account: the `from` of automatic forwards from a linked channel.
+pub const TELEGRAM_SERVICE_ID: i64 = 777_000;
+
+/// Title of the supergroups the group builders create.
+pub const GROUP_TITLE: &str = "Test Group";
+
+/// Membership statuses of `getChatMember` (`ChatMember.status`).
+pub const MEMBER_STATUSES: [&str; 6] = [
+    "creator",
+    "administrator",
+    "member",
+    "restricted",
+    "left",
+    "kicked",
+];
+
+/// Answer of the fake when the bot restricts, bans or unbans without `can_restrict_members`
+/// (teloxide's `ApiError::NotEnoughRightsToRestrict`).
+pub const NOT_ENOUGH_RIGHTS_TO_RESTRICT: &str =
+    "Bad Request: not enough rights to restrict/unrestrict chat member";
+/// Answer when the bot restricts or bans an administrator or the creator.
+pub const USER_IS_ADMIN: &str = "Bad Request: user is an administrator of the chat";
+/// Answer when the bot deletes someone else's group message without `can_delete_messages`
+/// (teloxide's `ApiError::MessageCantBeDeleted`).
+pub const MESSAGE_CANT_BE_DELETED: &str = "Bad Request: message can't be deleted";
+
+fn channel_chat(id: i64, title: &str) -> Value {
+    json!({ "id": id, "type": "channel", "title": title })
+}
+
+fn group_chat(id: i64) -> Value {
+    json!({ "id": id, "type": "supergroup", "title": GROUP_TITLE })
+}
+
+fn service_user(id: i64, first_name: &str, username: &str) -> Value {
+    json!({ "id": id, "is_bot": true, "first_name": first_name, "username": username })
 }
 
 /// Ids of a pushed message update.
@@ -238,7 +324,86 @@ struct State {
     faults: Vec<FaultRule>,
     callback_queries: HashMap<String, bool>,
     next_callback_id: u64,
+    /// Group members set by the test or changed by the bot, by `(chat_id, user_id)`. Absent:
+    /// `member`.
+    members: BTreeMap<(i64, i64), Membership>,
+    /// `User` objects seen in pushed updates, by id.
+    users: HashMap<i64, Value>,
+    /// The bot's own membership per chat. Absent: administrator with every right.
+    bot_members: HashMap<i64, BotMembership>,
+    /// `banChatSenderChat`: `(chat_id, sender_chat_id)`.
+    banned_sender_chats: BTreeSet<(i64, i64)>,
 }
+
+/// A user's membership in a group.
+#[derive(Clone, Debug)]
+struct Membership {
+    user: Value,
+    status: String,
+    /// `restricted` and `kicked`: 0 is forever.
+    until_date: i64,
+    /// `restricted`: the `ChatPermissions` granted (missing fields are `false`).
+    permissions: Value,
+}
+
+/// The bot's own membership in a group.
+#[derive(Clone, Debug)]
+struct BotMembership {
+    status: String,
+    can_delete: bool,
+    can_restrict: bool,
+}
+
+impl BotMembership {
+    fn with_rights(can_delete: bool, can_restrict: bool) -> Self {
+        let status = if can_delete || can_restrict {
+            "administrator"
+        } else {
+            "member"
+        };
+        Self {
+            status: status.to_owned(),
+            can_delete,
+            can_restrict,
+        }
+    }
+
+    fn is_admin(&self) -> bool {
+        matches!(self.status.as_str(), "administrator" | "creator")
+    }
+
+    fn may_delete(&self) -> bool {
+        self.is_admin() && self.can_delete
+    }
+
+    fn may_restrict(&self) -> bool {
+        self.is_admin() && self.can_restrict
+    }
+}
+
+impl Default for BotMembership {
+    fn default() -> Self {
+        Self::with_rights(true, true)
+    }
+}
+
+/// `ChatPermissions` fields a restricted `ChatMember` carries.
+const PERMISSIONS: [&str; 14] = [
+    "can_send_messages",
+    "can_send_audios",
+    "can_send_documents",
+    "can_send_photos",
+    "can_send_videos",
+    "can_send_video_notes",
+    "can_send_voice_notes",
+    "can_send_polls",
+    "can_send_other_messages",
+    "can_add_web_page_previews",
+    "can_change_info",
+    "can_invite_users",
+    "can_pin_messages",
+    "can_manage_topics",
+];
 
 struct Shared {
     token: String,
@@ -326,6 +491,10 @@ impl FakeBotApi {
                 faults: Vec::new(),
                 callback_queries: HashMap::new(),
                 next_callback_id: 1,
+                members: BTreeMap::new(),
+                users: HashMap::new(),
+                bot_members: HashMap::new(),
+                banned_sender_chats: BTreeSet::new(),
             }),
             updates_changed: Notify::new(),
             calls_changed: Notify::new(),
@@ -482,13 +651,7 @@ impl FakeBotApi {
         if let Some(obj) = m.as_object_mut() {
             obj.remove("entities");
         }
-        let date = unix_now() - 600;
-        m["forward_origin"] = match origin {
-            Origin::HiddenUser(name) => {
-                json!({ "type": "hidden_user", "sender_user_name": name, "date": date })
-            }
-            Origin::User(u) => json!({ "type": "user", "sender_user": u.to_json(), "date": date }),
-        };
+        m["forward_origin"] = origin.to_json(unix_now() - 600);
         m
     }
 
@@ -553,6 +716,233 @@ impl FakeBotApi {
                 "data": data,
             }
         })
+    }
+
+    // ----- groups -----
+
+    fn base_group_message(&self, chat_id: i64, from: Value) -> Value {
+        json!({
+            "message_id": self.next_message_id(),
+            "from": from,
+            "chat": group_chat(chat_id),
+            "date": unix_now(),
+        })
+    }
+
+    /// A text message `from` sent in supergroup `chat_id` (`{"type":"supergroup"}`, titled
+    /// [`GROUP_TITLE`]). A leading `/command` gets its `bot_command` entity.
+    #[must_use]
+    pub fn group_text(&self, chat_id: i64, from: &TgUser, text: &str) -> Value {
+        let mut m = self.base_group_message(chat_id, from.to_json());
+        m["text"] = json!(text);
+        if text.starts_with('/') {
+            let cmd = text.split_whitespace().next().unwrap_or(text);
+            m["entities"] =
+                json!([{ "type": "bot_command", "offset": 0, "length": utf16_len(cmd) }]);
+        }
+        m
+    }
+
+    /// A text message `from` forwarded into supergroup `chat_id`.
+    #[must_use]
+    pub fn group_forwarded(
+        &self,
+        chat_id: i64,
+        from: &TgUser,
+        text: &str,
+        origin: Origin,
+    ) -> Value {
+        let mut m = self.base_group_message(chat_id, from.to_json());
+        m["text"] = json!(text);
+        m["forward_origin"] = origin.to_json(unix_now() - 600);
+        m
+    }
+
+    /// A text message a user sent in supergroup `chat_id` as their channel `channel_id`:
+    /// `sender_chat` is the channel, `from` is Telegram's `Channel_Bot` ([`CHANNEL_BOT_ID`]).
+    #[must_use]
+    pub fn group_as_channel(&self, chat_id: i64, channel_id: i64, text: &str) -> Value {
+        let from = service_user(CHANNEL_BOT_ID, "Channel", "Channel_Bot");
+        let mut m = self.base_group_message(chat_id, from);
+        m["sender_chat"] = channel_chat(channel_id, "C");
+        m["text"] = json!(text);
+        m
+    }
+
+    /// A text message of an anonymous administrator of supergroup `chat_id`: `sender_chat` is
+    /// the group itself, `from` is `GroupAnonymousBot` ([`GROUP_ANONYMOUS_BOT_ID`]).
+    #[must_use]
+    pub fn group_anonymous_admin(&self, chat_id: i64, text: &str) -> Value {
+        let from = service_user(GROUP_ANONYMOUS_BOT_ID, "Group", "GroupAnonymousBot");
+        let mut m = self.base_group_message(chat_id, from);
+        m["sender_chat"] = group_chat(chat_id);
+        m["text"] = json!(text);
+        m
+    }
+
+    /// A post of the linked channel `channel_id` forwarded automatically into its discussion
+    /// supergroup `chat_id`: `is_automatic_forward`, `sender_chat` the channel, a `channel`
+    /// `forward_origin`, `from` the `Telegram` service account ([`TELEGRAM_SERVICE_ID`]).
+    #[must_use]
+    pub fn group_automatic_forward(&self, chat_id: i64, channel_id: i64, text: &str) -> Value {
+        let from = json!({ "id": TELEGRAM_SERVICE_ID, "is_bot": false, "first_name": "Telegram" });
+        let mut m = self.base_group_message(chat_id, from);
+        m["sender_chat"] = channel_chat(channel_id, "C");
+        m["is_automatic_forward"] = json!(true);
+        m["forward_origin"] = Origin::channel(channel_id, "C").to_json(unix_now() - 5);
+        m["text"] = json!(text);
+        m
+    }
+
+    /// The service message of `user` joining supergroup `chat_id` (`new_chat_members`).
+    /// Pushing it makes a user who `left` (or was never set) a `member` again.
+    #[must_use]
+    pub fn group_join(&self, chat_id: i64, user: &TgUser) -> Value {
+        let mut m = self.base_group_message(chat_id, user.to_json());
+        m["new_chat_members"] = json!([user.to_json()]);
+        m
+    }
+
+    /// Queues `{"edited_message": msg}` with `edit_date` set: `msg` is an already pushed
+    /// message (same `chat.id` and `message_id`) with its new content.
+    ///
+    /// # Panics
+    /// If `msg` has no `message_id`.
+    pub fn push_edited(&self, mut msg: Value) -> Pushed {
+        let message_id = msg["message_id"].as_i64().expect("message has message_id");
+        let date = msg["date"].as_i64().unwrap_or_else(unix_now);
+        msg["edit_date"] = json!(unix_now().max(date + 1));
+        let update_id = self.push_update(json!({ "edited_message": msg }));
+        Pushed {
+            update_id,
+            message_id,
+        }
+    }
+
+    /// A `my_chat_member` update body (for [`Self::push_update`]): `by` changed the bot's
+    /// membership in supergroup `chat_id` from `old_status` to `new_status`; as an
+    /// `administrator` it gets `can_delete` and `can_restrict`. The bot's membership in the
+    /// chat changes at once (what `getChatMember` answers for the bot).
+    ///
+    /// # Panics
+    /// If a status is not one of [`MEMBER_STATUSES`].
+    #[must_use]
+    pub fn my_chat_member(
+        &self,
+        chat_id: i64,
+        by: &TgUser,
+        old_status: &str,
+        new_status: &str,
+        can_delete: bool,
+        can_restrict: bool,
+    ) -> Value {
+        for status in [old_status, new_status] {
+            assert!(
+                MEMBER_STATUSES.contains(&status),
+                "unknown chat member status {status:?}"
+            );
+        }
+        let bot = bot_from(&self.shared);
+        let mut st = self.shared.lock();
+        let old_rights = st.bot_members.get(&chat_id).cloned().unwrap_or_default();
+        let new = BotMembership {
+            status: new_status.to_owned(),
+            can_delete,
+            can_restrict,
+        };
+        let old = BotMembership {
+            status: old_status.to_owned(),
+            ..old_rights
+        };
+        let old_member = bot_member_json(&bot, &old);
+        let new_member = bot_member_json(&bot, &new);
+        st.bot_members.insert(chat_id, new);
+        st.chats.insert(chat_id, group_chat(chat_id));
+        json!({
+            "my_chat_member": {
+                "chat": group_chat(chat_id),
+                "from": by.to_json(),
+                "date": unix_now(),
+                "old_chat_member": old_member,
+                "new_chat_member": new_member,
+            }
+        })
+    }
+
+    /// A `callback_query` update for a button on a group message: the same as
+    /// [`Self::callback_query`], which works for any chat.
+    #[must_use]
+    pub fn group_callback_query(&self, from: &TgUser, data: &str, message: &Value) -> Value {
+        self.callback_query(from, data, message)
+    }
+
+    /// Sets `user`'s membership in `chat_id`: `creator`, `administrator` (with every right),
+    /// `member`, `restricted` (with no permission, forever), `left` or `kicked` (forever).
+    ///
+    /// # Panics
+    /// If `status` is not one of [`MEMBER_STATUSES`].
+    pub fn set_member(&self, chat_id: i64, user: &TgUser, status: &str) {
+        assert!(
+            MEMBER_STATUSES.contains(&status),
+            "unknown chat member status {status:?}"
+        );
+        let mut st = self.shared.lock();
+        st.users.insert(user.id, user.to_json());
+        st.members.insert(
+            (chat_id, user.id),
+            Membership {
+                user: user.to_json(),
+                status: status.to_owned(),
+                until_date: 0,
+                permissions: json!({}),
+            },
+        );
+    }
+
+    /// Sets the bot's rights in `chat_id`: an `administrator` with `can_delete_messages` and
+    /// `can_restrict_members` as given, or a plain `member` when both are `false`. Default:
+    /// administrator with both.
+    pub fn set_bot_rights(&self, chat_id: i64, can_delete: bool, can_restrict: bool) {
+        self.shared.lock().bot_members.insert(
+            chat_id,
+            BotMembership::with_rights(can_delete, can_restrict),
+        );
+    }
+
+    /// `ChatMember.status` of `user_id` in `chat_id` now (`member` when never set).
+    #[must_use]
+    pub fn member_status(&self, chat_id: i64, user_id: i64) -> String {
+        let st = self.shared.lock();
+        chat_member(&st, &self.shared, chat_id, user_id)["status"]
+            .as_str()
+            .unwrap_or_default()
+            .to_owned()
+    }
+
+    /// The `ChatMember` object `getChatMember` answers for `user_id` in `chat_id` now.
+    #[must_use]
+    pub fn chat_member(&self, chat_id: i64, user_id: i64) -> Value {
+        let st = self.shared.lock();
+        chat_member(&st, &self.shared, chat_id, user_id)
+    }
+
+    /// Whether `banChatSenderChat` banned `sender_chat_id` in `chat_id` (and no unban since).
+    #[must_use]
+    pub fn sender_chat_banned(&self, chat_id: i64, sender_chat_id: i64) -> bool {
+        self.shared
+            .lock()
+            .banned_sender_chats
+            .contains(&(chat_id, sender_chat_id))
+    }
+
+    /// Whether message `message_id` of `chat_id` still exists (was pushed or sent, and not
+    /// deleted).
+    #[must_use]
+    pub fn message_exists(&self, chat_id: i64, message_id: i64) -> bool {
+        self.shared
+            .lock()
+            .messages
+            .contains_key(&(chat_id, message_id))
     }
 
     // ----- recorded calls -----
@@ -762,6 +1152,22 @@ fn remember_message(st: &mut State, msg: &Value) {
     st.chats.insert(chat_id, msg["chat"].clone());
     st.messages.insert((chat_id, mid), msg.clone());
     st.next_message_id = st.next_message_id.max(mid + 1);
+    if let Some(id) = msg["from"]["id"].as_i64() {
+        st.users.insert(id, msg["from"].clone());
+    }
+    for user in msg["new_chat_members"].as_array().into_iter().flatten() {
+        let Some(id) = user["id"].as_i64() else {
+            continue;
+        };
+        st.users.insert(id, user.clone());
+        if let Some(m) = st.members.get_mut(&(chat_id, id)) {
+            m.user = user.clone();
+            if matches!(m.status.as_str(), "left" | "kicked") {
+                m.status = "member".to_owned();
+                m.until_date = 0;
+            }
+        }
+    }
 }
 
 fn unix_now() -> i64 {
@@ -1209,20 +1615,264 @@ async fn call(shared: &Arc<Shared>, method: &str, p: &Value) -> Reply {
                 ),
             }
         }
-        "deletemessage" => {
-            let (Some(chat), Some(mid)) = (int_param(p, "chat_id"), int_param(p, "message_id"))
+        "deletemessage" => delete_message(shared, p),
+        "getchatmember" => {
+            let (Some(chat), Some(user)) = (int_param(p, "chat_id"), int_param(p, "user_id"))
             else {
-                return api_error(400, "Bad Request: message to delete not found");
+                return api_error(400, "Bad Request: user not found");
             };
-            if shared.lock().messages.remove(&(chat, mid)).is_some() {
-                ok(json!(true))
-            } else {
-                api_error(400, "Bad Request: message to delete not found")
-            }
+            let st = shared.lock();
+            ok(chat_member(&st, shared, chat, user))
         }
+        "getchatadministrators" => {
+            let Some(chat) = int_param(p, "chat_id") else {
+                return api_error(400, "Bad Request: chat not found");
+            };
+            let st = shared.lock();
+            ok(chat_administrators(&st, shared, chat))
+        }
+        "restrictchatmember"
+        | "banchatmember"
+        | "unbanchatmember"
+        | "banchatsenderchat"
+        | "unbanchatsenderchat" => moderate(shared, method, p),
         // sendChatAction, close, logOut, setMyDescription, ... and anything else.
         _ => ok(json!(true)),
     }
+}
+
+// ----- group membership -----
+
+/// A `ChatMember` object: `user`, `status` and the fields teloxide requires for it.
+/// Administrators get `can_delete_messages` / `can_restrict_members` from `rights`.
+fn member_json(
+    user: &Value,
+    status: &str,
+    until_date: i64,
+    permissions: &Value,
+    rights: (bool, bool),
+) -> Value {
+    let mut m = json!({ "status": status, "user": user });
+    match status {
+        "creator" => m["is_anonymous"] = json!(false),
+        "administrator" => {
+            let (can_delete, can_restrict) = rights;
+            let fields = json!({
+                "can_be_edited": false,
+                "is_anonymous": false,
+                "can_manage_chat": true,
+                "can_delete_messages": can_delete,
+                "can_manage_video_chats": false,
+                "can_restrict_members": can_restrict,
+                "can_promote_members": false,
+                "can_change_info": false,
+                "can_invite_users": true,
+                "can_pin_messages": false,
+                "can_post_stories": false,
+                "can_edit_stories": false,
+                "can_delete_stories": false,
+            });
+            if let (Some(obj), Value::Object(extra)) = (m.as_object_mut(), fields) {
+                obj.extend(extra);
+            }
+        }
+        "restricted" => {
+            m["is_member"] = json!(true);
+            m["until_date"] = json!(until_date);
+            for key in PERMISSIONS {
+                m[key] = json!(permissions[key].as_bool().unwrap_or(false));
+            }
+        }
+        "kicked" => m["until_date"] = json!(until_date),
+        _ => {}
+    }
+    m
+}
+
+fn bot_member_json(bot: &Value, membership: &BotMembership) -> Value {
+    member_json(
+        bot,
+        &membership.status,
+        0,
+        &json!({}),
+        (membership.can_delete, membership.can_restrict),
+    )
+}
+
+fn bot_membership(st: &State, chat_id: i64) -> BotMembership {
+    st.bot_members.get(&chat_id).cloned().unwrap_or_default()
+}
+
+/// What `getChatMember` answers for `user_id` in `chat_id`.
+fn chat_member(st: &State, shared: &Shared, chat_id: i64, user_id: i64) -> Value {
+    if shared.bot_user["id"].as_i64() == Some(user_id) {
+        return bot_member_json(&bot_from(shared), &bot_membership(st, chat_id));
+    }
+    match st.members.get(&(chat_id, user_id)) {
+        Some(m) => member_json(
+            &m.user,
+            &m.status,
+            m.until_date,
+            &m.permissions,
+            (true, true),
+        ),
+        None => {
+            let user =
+                st.users.get(&user_id).cloned().unwrap_or_else(
+                    || json!({ "id": user_id, "is_bot": false, "first_name": "User" }),
+                );
+            member_json(&user, "member", 0, &json!({}), (true, true))
+        }
+    }
+}
+
+fn member_user(st: &State, chat_id: i64, user_id: i64) -> Value {
+    st.members
+        .get(&(chat_id, user_id))
+        .map(|m| m.user.clone())
+        .or_else(|| st.users.get(&user_id).cloned())
+        .unwrap_or_else(|| json!({ "id": user_id, "is_bot": false, "first_name": "User" }))
+}
+
+fn member_status_of(st: &State, chat_id: i64, user_id: i64) -> &str {
+    st.members
+        .get(&(chat_id, user_id))
+        .map_or("member", |m| m.status.as_str())
+}
+
+fn set_status(st: &mut State, chat_id: i64, user_id: i64, status: &str, until: i64, perms: Value) {
+    let user = member_user(st, chat_id, user_id);
+    st.members.insert(
+        (chat_id, user_id),
+        Membership {
+            user,
+            status: status.to_owned(),
+            until_date: until,
+            permissions: perms,
+        },
+    );
+}
+
+/// The `getChatAdministrators` answer: creator first, then administrators by id, then the
+/// bot when it is one.
+fn chat_administrators(st: &State, shared: &Shared, chat_id: i64) -> Value {
+    let mut admins: Vec<(u8, i64)> = st
+        .members
+        .iter()
+        .filter(|((chat, _), _)| *chat == chat_id)
+        .filter_map(|((_, user), m)| match m.status.as_str() {
+            "creator" => Some((0, *user)),
+            "administrator" => Some((1, *user)),
+            _ => None,
+        })
+        .collect();
+    admins.sort_unstable();
+    let mut out: Vec<Value> = admins
+        .into_iter()
+        .map(|(_, user)| chat_member(st, shared, chat_id, user))
+        .collect();
+    let bot = bot_membership(st, chat_id);
+    if bot.is_admin() {
+        out.push(bot_member_json(&bot_from(shared), &bot));
+    }
+    Value::Array(out)
+}
+
+/// `restrictChatMember`, `banChatMember`, `unbanChatMember`, `banChatSenderChat`,
+/// `unbanChatSenderChat`.
+fn moderate(shared: &Shared, method: &str, p: &Value) -> Reply {
+    let Some(chat_id) = int_param(p, "chat_id") else {
+        return api_error(400, "Bad Request: chat not found");
+    };
+    if chat_id > 0 {
+        return api_error(
+            400,
+            "Bad Request: method is available only for supergroups and channel",
+        );
+    }
+    let mut st = shared.lock();
+    if !bot_membership(&st, chat_id).may_restrict() {
+        return api_error(400, NOT_ENOUGH_RIGHTS_TO_RESTRICT);
+    }
+    if method.ends_with("senderchat") {
+        let Some(sender) = int_param(p, "sender_chat_id") else {
+            return api_error(400, "Bad Request: sender_chat_id is empty");
+        };
+        if method == "banchatsenderchat" {
+            st.banned_sender_chats.insert((chat_id, sender));
+        } else {
+            st.banned_sender_chats.remove(&(chat_id, sender));
+        }
+        return ok(json!(true));
+    }
+    let Some(user_id) = int_param(p, "user_id") else {
+        return api_error(400, "Bad Request: user not found");
+    };
+    if shared.bot_user["id"].as_i64() == Some(user_id) {
+        return api_error(400, "Bad Request: can't restrict self");
+    }
+    let status = member_status_of(&st, chat_id, user_id).to_owned();
+    let privileged = matches!(status.as_str(), "creator" | "administrator");
+    let until = int_param(p, "until_date").unwrap_or(0);
+    match method {
+        "restrictchatmember" => {
+            if privileged {
+                return api_error(400, USER_IS_ADMIN);
+            }
+            let perms = match &p["permissions"] {
+                Value::Object(_) => p["permissions"].clone(),
+                _ => return api_error(400, "Bad Request: can't parse permissions JSON object"),
+            };
+            let all = PERMISSIONS
+                .iter()
+                .all(|k| perms[*k].as_bool().unwrap_or(false));
+            if all {
+                // Every permission granted: the restriction is lifted.
+                if status == "restricted" {
+                    set_status(&mut st, chat_id, user_id, "member", 0, json!({}));
+                }
+            } else if status != "kicked" {
+                set_status(&mut st, chat_id, user_id, "restricted", until, perms);
+            }
+        }
+        "banchatmember" => {
+            if privileged {
+                return api_error(400, USER_IS_ADMIN);
+            }
+            set_status(&mut st, chat_id, user_id, "kicked", until, json!({}));
+        }
+        _ => {
+            // unbanChatMember: afterwards the user is not in the chat but may join it; a
+            // member is removed too unless `only_if_banned`.
+            let only_if_banned = bool_param(p, "only_if_banned");
+            let unban = match status.as_str() {
+                "kicked" => true,
+                "member" | "restricted" => !only_if_banned,
+                _ => false,
+            };
+            if unban {
+                set_status(&mut st, chat_id, user_id, "left", 0, json!({}));
+            }
+        }
+    }
+    ok(json!(true))
+}
+
+fn delete_message(shared: &Shared, p: &Value) -> Reply {
+    let (Some(chat), Some(mid)) = (int_param(p, "chat_id"), int_param(p, "message_id")) else {
+        return api_error(400, "Bad Request: message to delete not found");
+    };
+    let mut st = shared.lock();
+    let Some(msg) = st.messages.get(&(chat, mid)) else {
+        return api_error(400, "Bad Request: message to delete not found");
+    };
+    // In a group the bot deletes its own messages freely, others' only with the right.
+    let own = msg["from"]["id"].as_i64().is_some() && msg["from"]["id"] == shared.bot_user["id"];
+    if chat < 0 && !own && !bot_membership(&st, chat).may_delete() {
+        return api_error(400, MESSAGE_CANT_BE_DELETED);
+    }
+    st.messages.remove(&(chat, mid));
+    ok(json!(true))
 }
 
 fn commands_key(p: &Value) -> String {
