@@ -103,6 +103,95 @@ cmd-reset = Forget this conversation
 cmd-lang = Choose the language
 cmd-privacy = What is stored
 
+## Groups
+
+group-hello =
+    Hi! I watch this group for scams: fake customer service, screen sharing, "safe accounts", deposits, verification codes and the like.
+    Out of the box I warn at level "warning" and delete at "danger". To delete, mute or ban I need to be an admin with the rights "Delete messages" and "Ban users".
+    Admins: /settings to change what I do, /help for all commands. Harmless chat never gets a reply from me.
+group-help =
+    I read every message in this group and act on the ones that look like scams; harmless chat never gets a reply from me.
+    For everyone:
+    /report (as a reply): ask me to re-check a message; the admins are told
+    /status: what I do here
+    /stats: what I have done here
+    For admins:
+    /settings: change what I do, with buttons
+    /mode warn | delete | mute | ban | off: what I do from the threshold up
+    /threshold warning | danger: the lowest level the mode applies to
+    /trust, /untrust (as a reply, or with a user id): never act on that member
+    /lang en | zh-CN | zh-TW: the language of my messages here
+group-warn-warning =
+    ⚠️ Careful: this message looks like a scam. { $why }
+    Do not pay, do not share codes or your screen, do not contact the sender privately.
+group-warn-danger =
+    🚨 Danger: this message is a scam. { $why }
+    Do not pay, do not share codes or your screen, do not contact the sender privately.
+group-removed = 🚫 I removed a message that was a scam (level: { $level }). { $why }
+group-removed-muted = 🚫 I removed a message that was a scam (level: { $level }) and muted the sender for { $minutes } minutes. { $why }
+group-removed-banned = 🚫 I removed a message that was a scam (level: { $level }) and banned the sender. { $why }
+group-why-unknown = It matches a known scam pattern.
+group-no-right-delete = I cannot delete scam messages here: I need the admin right "Delete messages". Until I have it, I only warn.
+group-no-right-restrict = I cannot mute or ban here: I need the admin right "Ban users". Until I have it, I only delete or warn.
+group-rights = My rights here: delete messages: { $delete }; mute and ban: { $restrict }.
+group-demoted = I am no longer an admin here, so I can only warn about scams. Make me an admin with "Delete messages" and "Ban users" to let me act.
+group-only = This command works in groups.
+not-admin = Only this group's administrators can change my settings.
+admin-unverified = I could not check whether you are an admin of this group. Please try again in a minute.
+mode-usage = Usage: /mode warn | delete | mute | ban | off. Now: { $mode } from level "{ $threshold }" up.
+mode-set = Done: { $mode } from level "{ $threshold }" up; below it I warn.
+threshold-usage = Usage: /threshold warning | danger. Now: "{ $threshold }".
+threshold-set = Done: { $mode } from level "{ $threshold }" up; below it I warn.
+trust-usage = Reply /trust (or /untrust) to a message of that member, or add their numeric user id.
+trust-done = Done: I will never act on that member's messages here.
+untrust-done = Done: that member's messages are checked like everyone else's again.
+trust-unchanged = Nothing to change: that was already so.
+group-status =
+    Here I do: at "warning": { $warning }; at "danger": { $danger }; a mute lasts { $minutes } minutes.
+    Dry run (only tell the admins): { $dry }. Private notes to admins: { $notify }.
+    Newcomers (joined less than { $days } days ago, or fewer than { $messages } messages) are judged one level stricter. Trusted members: { $trusted }.
+    My rights: delete messages: { $delete }; mute and ban: { $restrict }. Rules loaded: { $rules }.
+group-stats = Here so far: { $messages } messages checked, { $warned } warnings, { $deleted } deleted, { $muted } muted, { $banned } banned, { $reports } reports, { $dry } findings in dry run, { $failed } actions that failed.
+report-usage = Reply /report to the message you want me to check.
+report-limited = You reported several messages just now: please wait a few minutes before the next one.
+report-clean = Thanks. I found nothing I recognise as a scam in that message; the admins have been told so they can look too.
+report-acted = Thanks: that message is a scam (level: { $level }). I acted on it and told the admins.
+notify-done = In “{ $group }” I { $what } (level: { $level }). { $why }
+notify-dry = Dry run in “{ $group }”: I would have { $what } (level: { $level }). { $why }
+notify-report = A member of “{ $group }” reported a message. My check: level { $level }. { $why }
+what-warn = warned about a message
+what-delete = deleted a message
+what-mute = deleted a message and muted the sender for { $minutes } minutes
+what-ban = deleted a message and banned the sender
+btn-undo = Undo (unmute / unban)
+btn-confirm = Right call
+undo-done = Done: the sender can post again. A deleted message cannot be brought back.
+undo-failed = I could not undo it: Telegram refused. Check my admin rights in the group.
+confirm-done = Thanks, noted.
+settings-title = What I do in this group. Tap a button to change it:
+settings-warning = At "warning": { $response }
+settings-danger = At "danger": { $response }
+settings-mute = Mute length: { $minutes } min
+settings-dry = Dry run: { $state }
+settings-notify = Notify admins privately: { $state }
+resp-off = nothing
+resp-warn = warn
+resp-delete = delete
+resp-mute = delete and mute
+resp-ban = delete and ban
+word-yes = yes
+word-no = no
+word-on = on
+word-off = off
+cmd-settings = Group settings (admins)
+cmd-mode = What to do with scams (admins)
+cmd-threshold = From which level (admins)
+cmd-trust = Never act on a member (admins)
+cmd-untrust = Check a member again (admins)
+cmd-status = What the bot does here
+cmd-stats = What the bot has done here
+cmd-report = Ask for a re-check of a message
+
 ## rule explanations (one key per rule: rule-<id with dots as dashes>)
 why-account-locked = Banks and online services never fix a "blocked" or "suspended" account through a link or a number in a text: the page or the "customer care" line is the scammer's. Open the official app or call the number on your card yourself.
 why-account-problem = Claims that your account is abnormal or at risk create panic so you act before you check; look in the official app yourself.

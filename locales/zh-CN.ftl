@@ -100,6 +100,95 @@ cmd-reset = 忘掉这段对话
 cmd-lang = 选择语言
 cmd-privacy = 保存了哪些数据
 
+## 群组
+
+group-hello =
+    大家好！我会在本群识别诈骗信息：冒充客服、屏幕共享、“安全账户”、保证金、验证码等。
+    默认设置：达到“警告”级别时提醒，达到“危险”级别时删除。要删除消息、禁言或封禁，我需要成为管理员，并拥有“删除消息”和“封禁用户”权限。
+    管理员：用 /settings 修改设置，/help 查看全部命令。正常聊天我不会回复。
+group-help =
+    我会检查本群的每条消息，只处理看起来像诈骗的内容；正常聊天我不会回复。
+    所有人可用：
+    /report（回复某条消息）：请我重新检查这条消息，并通知管理员
+    /status：我在本群的设置
+    /stats：我在本群做过的处理
+    管理员可用：
+    /settings：用按钮修改设置
+    /mode warn | delete | mute | ban | off：达到门槛后的处理方式
+    /threshold warning | danger：处理方式从哪个级别开始
+    /trust、/untrust（回复消息，或附上用户 ID）：不再处理 / 恢复检查该成员
+    /lang en | zh-CN | zh-TW：我在本群使用的语言
+group-warn-warning =
+    ⚠️ 注意：这条消息像是诈骗。{ $why }
+    不要付款，不要透露验证码，不要共享屏幕，也不要私下联系发送者。
+group-warn-danger =
+    🚨 危险：这条消息是诈骗。{ $why }
+    不要付款，不要透露验证码，不要共享屏幕，也不要私下联系发送者。
+group-removed = 🚫 我删除了一条诈骗消息（级别：{ $level }）。{ $why }
+group-removed-muted = 🚫 我删除了一条诈骗消息（级别：{ $level }），并将发送者禁言 { $minutes } 分钟。{ $why }
+group-removed-banned = 🚫 我删除了一条诈骗消息（级别：{ $level }），并封禁了发送者。{ $why }
+group-why-unknown = 它符合已知的诈骗套路。
+group-no-right-delete = 我无法在本群删除诈骗消息：需要管理员权限“删除消息”。在获得权限之前，我只会提醒。
+group-no-right-restrict = 我无法在本群禁言或封禁：需要管理员权限“封禁用户”。在获得权限之前，我只会删除或提醒。
+group-rights = 我在本群的权限：删除消息：{ $delete }；禁言和封禁：{ $restrict }。
+group-demoted = 我已不再是本群管理员，只能提醒诈骗信息。请把我设为管理员，并授予“删除消息”和“封禁用户”权限。
+group-only = 这个命令只能在群组中使用。
+not-admin = 只有本群管理员才能修改我的设置。
+admin-unverified = 我暂时无法确认你是否为本群管理员，请稍后再试。
+mode-usage = 用法：/mode warn | delete | mute | ban | off。当前：从“{ $threshold }”级别起{ $mode }。
+mode-set = 已设置：从“{ $threshold }”级别起{ $mode }；低于该级别时提醒。
+threshold-usage = 用法：/threshold warning | danger。当前：“{ $threshold }”。
+threshold-set = 已设置：从“{ $threshold }”级别起{ $mode }；低于该级别时提醒。
+trust-usage = 请用 /trust（或 /untrust）回复该成员的消息，或在命令后附上其数字用户 ID。
+trust-done = 已设置：我不会再处理该成员在本群的消息。
+untrust-done = 已设置：该成员的消息会和其他人一样被检查。
+trust-unchanged = 无需更改：本来就是这样。
+group-status =
+    本群设置：“警告”级别：{ $warning }；“危险”级别：{ $danger }；禁言时长 { $minutes } 分钟。
+    试运行（只告诉管理员）：{ $dry }。私信通知管理员：{ $notify }。
+    新成员（加入不到 { $days } 天，或发言少于 { $messages } 条）按更严格一级判断。受信任成员：{ $trusted }。
+    我的权限：删除消息：{ $delete }；禁言和封禁：{ $restrict }。已加载规则：{ $rules }。
+group-stats = 本群至今：检查 { $messages } 条消息，提醒 { $warned } 次，删除 { $deleted } 条，禁言 { $muted } 次，封禁 { $banned } 次，举报 { $reports } 次，试运行发现 { $dry } 次，失败 { $failed } 次。
+report-usage = 请用 /report 回复你想让我检查的消息。
+report-limited = 你刚刚已举报了多条消息，请过几分钟再举报。
+report-clean = 谢谢。我没有在这条消息中发现已知的诈骗特征；已通知管理员，他们也会看一看。
+report-acted = 谢谢：这条消息是诈骗（级别：{ $level }）。我已处理并通知管理员。
+notify-done = 在“{ $group }”中，我{ $what }（级别：{ $level }）。{ $why }
+notify-dry = “{ $group }”试运行：我本来会{ $what }（级别：{ $level }）。{ $why }
+notify-report = “{ $group }”的一位成员举报了一条消息。我的检查结果：{ $level }。{ $why }
+what-warn = 提醒了一条消息
+what-delete = 删除了一条消息
+what-mute = 删除了一条消息并将发送者禁言 { $minutes } 分钟
+what-ban = 删除了一条消息并封禁了发送者
+btn-undo = 撤销（解除禁言 / 解封）
+btn-confirm = 处理正确
+undo-done = 已撤销：发送者可以再次发言。已删除的消息无法恢复。
+undo-failed = 无法撤销：Telegram 拒绝了操作。请检查我在群里的管理员权限。
+confirm-done = 谢谢，已记录。
+settings-title = 我在本群的处理方式，点按钮修改：
+settings-warning = “警告”级别：{ $response }
+settings-danger = “危险”级别：{ $response }
+settings-mute = 禁言时长：{ $minutes } 分钟
+settings-dry = 试运行：{ $state }
+settings-notify = 私信通知管理员：{ $state }
+resp-off = 不处理
+resp-warn = 提醒
+resp-delete = 删除
+resp-mute = 删除并禁言
+resp-ban = 删除并封禁
+word-yes = 是
+word-no = 否
+word-on = 开
+word-off = 关
+cmd-settings = 群组设置（管理员）
+cmd-mode = 诈骗消息的处理方式（管理员）
+cmd-threshold = 从哪个级别开始处理（管理员）
+cmd-trust = 不再处理某成员（管理员）
+cmd-untrust = 恢复检查某成员（管理员）
+cmd-status = 机器人在本群的设置
+cmd-stats = 机器人在本群的处理记录
+cmd-report = 请机器人重新检查一条消息
+
 ## rule explanations (one key per rule: rule-<id with dots as dashes>)
 why-account-locked = 银行和各类平台从不通过短信里的链接或号码处理“冻结”“停用”的账户：那个网页或“客服电话”就是骗子的。请自己打开官方 App，或拨打银行卡背面的电话。
 why-account-problem = 说你账户异常、有风险，是为了让你慌乱中先操作后核实；请自己打开官方APP查看。

@@ -100,6 +100,95 @@ cmd-reset = 忘記這段對話
 cmd-lang = 選擇語言
 cmd-privacy = 保存了哪些資料
 
+## 群組
+
+group-hello =
+    大家好！我會在本群辨識詐騙訊息：假冒客服、螢幕分享、「安全帳戶」、保證金、驗證碼等。
+    預設設定：達到「警告」等級時提醒，達到「危險」等級時刪除。要刪除訊息、禁言或封鎖，我需要成為管理員，並擁有「刪除訊息」和「封鎖使用者」權限。
+    管理員：用 /settings 修改設定，/help 查看全部指令。一般聊天我不會回覆。
+group-help =
+    我會檢查本群的每則訊息，只處理看起來像詐騙的內容；一般聊天我不會回覆。
+    所有人可用：
+    /report（回覆某則訊息）：請我重新檢查這則訊息，並通知管理員
+    /status：我在本群的設定
+    /stats：我在本群做過的處理
+    管理員可用：
+    /settings：用按鈕修改設定
+    /mode warn | delete | mute | ban | off：達到門檻後的處理方式
+    /threshold warning | danger：處理方式從哪個等級開始
+    /trust、/untrust（回覆訊息，或附上使用者 ID）：不再處理 / 恢復檢查該成員
+    /lang en | zh-CN | zh-TW：我在本群使用的語言
+group-warn-warning =
+    ⚠️ 注意：這則訊息像是詐騙。{ $why }
+    不要付款，不要透露驗證碼，不要分享螢幕，也不要私下聯絡發送者。
+group-warn-danger =
+    🚨 危險：這則訊息是詐騙。{ $why }
+    不要付款，不要透露驗證碼，不要分享螢幕，也不要私下聯絡發送者。
+group-removed = 🚫 我刪除了一則詐騙訊息（等級：{ $level }）。{ $why }
+group-removed-muted = 🚫 我刪除了一則詐騙訊息（等級：{ $level }），並將發送者禁言 { $minutes } 分鐘。{ $why }
+group-removed-banned = 🚫 我刪除了一則詐騙訊息（等級：{ $level }），並封鎖了發送者。{ $why }
+group-why-unknown = 它符合已知的詐騙手法。
+group-no-right-delete = 我無法在本群刪除詐騙訊息：需要管理員權限「刪除訊息」。在取得權限之前，我只會提醒。
+group-no-right-restrict = 我無法在本群禁言或封鎖：需要管理員權限「封鎖使用者」。在取得權限之前，我只會刪除或提醒。
+group-rights = 我在本群的權限：刪除訊息：{ $delete }；禁言和封鎖：{ $restrict }。
+group-demoted = 我已不再是本群管理員，只能提醒詐騙訊息。請把我設為管理員，並授予「刪除訊息」和「封鎖使用者」權限。
+group-only = 這個指令只能在群組中使用。
+not-admin = 只有本群管理員才能修改我的設定。
+admin-unverified = 我暫時無法確認你是否為本群管理員，請稍後再試。
+mode-usage = 用法：/mode warn | delete | mute | ban | off。目前：從「{ $threshold }」等級起{ $mode }。
+mode-set = 已設定：從「{ $threshold }」等級起{ $mode }；低於該等級時提醒。
+threshold-usage = 用法：/threshold warning | danger。目前：「{ $threshold }」。
+threshold-set = 已設定：從「{ $threshold }」等級起{ $mode }；低於該等級時提醒。
+trust-usage = 請用 /trust（或 /untrust）回覆該成員的訊息，或在指令後附上其數字使用者 ID。
+trust-done = 已設定：我不會再處理該成員在本群的訊息。
+untrust-done = 已設定：該成員的訊息會和其他人一樣被檢查。
+trust-unchanged = 無需變更：本來就是這樣。
+group-status =
+    本群設定：「警告」等級：{ $warning }；「危險」等級：{ $danger }；禁言時長 { $minutes } 分鐘。
+    試運行（只告訴管理員）：{ $dry }。私訊通知管理員：{ $notify }。
+    新成員（加入不到 { $days } 天，或發言少於 { $messages } 則）按更嚴格一級判斷。受信任成員：{ $trusted }。
+    我的權限：刪除訊息：{ $delete }；禁言和封鎖：{ $restrict }。已載入規則：{ $rules }。
+group-stats = 本群至今：檢查 { $messages } 則訊息，提醒 { $warned } 次，刪除 { $deleted } 則，禁言 { $muted } 次，封鎖 { $banned } 次，檢舉 { $reports } 次，試運行發現 { $dry } 次，失敗 { $failed } 次。
+report-usage = 請用 /report 回覆你想讓我檢查的訊息。
+report-limited = 你剛剛已檢舉了多則訊息，請過幾分鐘再檢舉。
+report-clean = 謝謝。我沒有在這則訊息中發現已知的詐騙特徵；已通知管理員，他們也會看一看。
+report-acted = 謝謝：這則訊息是詐騙（等級：{ $level }）。我已處理並通知管理員。
+notify-done = 在「{ $group }」中，我{ $what }（等級：{ $level }）。{ $why }
+notify-dry = 「{ $group }」試運行：我本來會{ $what }（等級：{ $level }）。{ $why }
+notify-report = 「{ $group }」的一位成員檢舉了一則訊息。我的檢查結果：{ $level }。{ $why }
+what-warn = 提醒了一則訊息
+what-delete = 刪除了一則訊息
+what-mute = 刪除了一則訊息並將發送者禁言 { $minutes } 分鐘
+what-ban = 刪除了一則訊息並封鎖了發送者
+btn-undo = 撤銷（解除禁言 / 解除封鎖）
+btn-confirm = 處理正確
+undo-done = 已撤銷：發送者可以再次發言。已刪除的訊息無法復原。
+undo-failed = 無法撤銷：Telegram 拒絕了操作。請檢查我在群組裡的管理員權限。
+confirm-done = 謝謝，已記錄。
+settings-title = 我在本群的處理方式，點按鈕修改：
+settings-warning = 「警告」等級：{ $response }
+settings-danger = 「危險」等級：{ $response }
+settings-mute = 禁言時長：{ $minutes } 分鐘
+settings-dry = 試運行：{ $state }
+settings-notify = 私訊通知管理員：{ $state }
+resp-off = 不處理
+resp-warn = 提醒
+resp-delete = 刪除
+resp-mute = 刪除並禁言
+resp-ban = 刪除並封鎖
+word-yes = 是
+word-no = 否
+word-on = 開
+word-off = 關
+cmd-settings = 群組設定（管理員）
+cmd-mode = 詐騙訊息的處理方式（管理員）
+cmd-threshold = 從哪個等級開始處理（管理員）
+cmd-trust = 不再處理某成員（管理員）
+cmd-untrust = 恢復檢查某成員（管理員）
+cmd-status = 機器人在本群的設定
+cmd-stats = 機器人在本群的處理紀錄
+cmd-report = 請機器人重新檢查一則訊息
+
 ## rule explanations (one key per rule: rule-<id with dots as dashes>)
 why-account-locked = 銀行和各種平台不會透過簡訊裡的連結或電話號碼處理「凍結」、「停用」的帳號：那個網頁或「客服專線」就是詐騙集團的。請自己開啟官方 App，或撥打卡片背面的電話。
 why-account-problem = 說你帳戶異常、有風險，是要你慌亂中先操作後查證；請自己打開官方App查看。

@@ -4,6 +4,7 @@
 //! and never name a Telegram type; `bot` is the only module that reads the Telegram library's types.
 
 pub mod bot;
+pub mod campaign;
 pub mod cli;
 pub mod config;
 pub mod conversation;

@@ -5,10 +5,14 @@
 //! then it stops polling, finishes the updates in hand (pending calm answers go out at once)
 //! and exits 0.
 
+pub mod admins;
 pub mod batch;
 pub mod commands;
+pub mod feedback;
+pub mod group;
 pub mod handlers;
 pub mod listener;
+pub mod private;
 pub mod render;
 pub mod send;
 pub mod transform;
@@ -263,6 +267,7 @@ async fn run(config: Config, token: String, loaded: Loaded) -> Result<(), String
                 tick.tick().await;
                 let idle = app.guard.sessions().config().idle;
                 let n = app.batcher.sweep(idle, tokio::time::Instant::now());
+                app.sweep(tokio::time::Instant::now());
                 tracing::debug!(chats = n, "swept idle batch state");
                 prune(&app.store).await;
             }

@@ -274,3 +274,97 @@ mod tests {
         assert!(s.chars().count() <= MAX_MESSAGE_CHARS + 1);
     }
 }
+
+/// Why a group message is a scam, from the explanations of its findings (at most two), never
+/// quoting it: a group notice must not repeat the scam's links or phone numbers.
+#[must_use]
+pub fn why(cat: &Catalog, lang: Lang, evidence: &[Evidence]) -> String {
+    let mut keys: Vec<&str> = Vec::new();
+    for e in evidence {
+        if !keys.contains(&e.rule.explain.as_str()) && keys.len() < 2 {
+            keys.push(&e.rule.explain);
+        }
+    }
+    if keys.is_empty() {
+        return cat.text(lang, "group-why-unknown");
+    }
+    keys.iter()
+        .map(|k| cat.text(lang, k))
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// A warning in a group, as a reply to the message: the level and why, no quote.
+#[must_use]
+pub fn group_warning(cat: &Catalog, lang: Lang, level: Level, evidence: &[Evidence]) -> String {
+    let key = if level >= Level::Danger {
+        "group-warn-danger"
+    } else {
+        "group-warn-warning"
+    };
+    cut(cat.format(lang, key, &[("why", Arg::from(why(cat, lang, evidence)))]))
+}
+
+/// What happened to the sender of a removed message.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Sanction {
+    /// Nothing beyond the removal.
+    None,
+    /// Muted for this many minutes.
+    Muted(u32),
+    /// Banned.
+    Banned,
+}
+
+/// The notice posted in a group after a message was removed.
+#[must_use]
+pub fn group_notice(
+    cat: &Catalog,
+    lang: Lang,
+    level: Level,
+    evidence: &[Evidence],
+    sanction: Sanction,
+) -> String {
+    let level = Arg::from(level_name(cat, lang, level));
+    let why = Arg::from(why(cat, lang, evidence));
+    cut(match sanction {
+        Sanction::None => cat.format(lang, "group-removed", &[("level", level), ("why", why)]),
+        Sanction::Muted(m) => cat.format(
+            lang,
+            "group-removed-muted",
+            &[("level", level), ("why", why), ("minutes", Arg::from(m))],
+        ),
+        Sanction::Banned => cat.format(
+            lang,
+            "group-removed-banned",
+            &[("level", level), ("why", why)],
+        ),
+    })
+}
+
+/// A private note to a group's admins: `key` is `notify-done`, `notify-dry` or
+/// `notify-report`; `what` names what was (or would have been) done.
+#[must_use]
+pub fn admin_note(
+    cat: &Catalog,
+    lang: Lang,
+    key: &str,
+    group: &str,
+    what: &str,
+    level: Level,
+    evidence: &[Evidence],
+) -> String {
+    cut(cat.format(
+        lang,
+        key,
+        &[
+            (
+                "group",
+                Arg::from(crate::guard::quote(group, 0..group.len(), 64)),
+            ),
+            ("what", Arg::from(what)),
+            ("level", Arg::from(level_name(cat, lang, level))),
+            ("why", Arg::from(why(cat, lang, evidence))),
+        ],
+    ))
+}

@@ -153,21 +153,23 @@ where
     }
 }
 
-/// One side effect on one message (`kind` on (`chat`, `message_id`)), run at most once:
-/// `pending` is recorded before the call and `done`, `failed` or `unknown` after.
+/// The once-only executor of one side effect on one message (`kind` on (`chat`,
+/// `message_id`)), backed by the store's action log: `pending` is recorded before the call and
+/// `done`, `failed` or `unknown` after. What to do is decided by [`crate::policy`]; this only
+/// makes sure it happens at most once.
 #[derive(Clone)]
-pub struct Action {
+pub struct Once {
     store: Arc<dyn Store>,
     chat: i64,
     message_id: i32,
     kind: &'static str,
 }
 
-impl Action {
+impl Once {
     /// Side effect `kind` on message (`chat`, `message_id`).
     #[must_use]
     pub fn new(store: &Arc<dyn Store>, chat: i64, message_id: i32, kind: &'static str) -> Self {
-        Action {
+        Once {
             store: store.clone(),
             chat,
             message_id,
@@ -205,14 +207,28 @@ impl Action {
         }
     }
 
-    /// Call `f` with retries (after [`Action::begin`] said go) and record the outcome.
+    /// Call `f` with retries (after [`Once::begin`] said go) and record the outcome.
     pub async fn run<T, F, Fut>(&self, policy: &RetryPolicy, token: &str, f: F) -> Option<T>
     where
         F: FnMut() -> Fut,
         Fut: Future<Output = Result<T, RequestError>>,
     {
+        self.try_run(policy, token, f).await.ok()
+    }
+
+    /// [`Once::run`], returning the last error when it failed.
+    pub async fn try_run<T, F, Fut>(
+        &self,
+        policy: &RetryPolicy,
+        token: &str,
+        f: F,
+    ) -> Result<T, RequestError>
+    where
+        F: FnMut() -> Fut,
+        Fut: Future<Output = Result<T, RequestError>>,
+    {
         let (status, out) = match with_retry(policy, f).await {
-            Ok(v) => (ActionStatus::Done, Some(v)),
+            Ok(v) => (ActionStatus::Done, Ok(v)),
             Err((e, class)) => {
                 let status = if class == Failure::Ambiguous {
                     ActionStatus::Unknown
@@ -226,7 +242,7 @@ impl Action {
                     error = %redact(&e, token),
                     "Bot API call failed"
                 );
-                (status, None)
+                (status, Err(e))
             }
         };
         let (chat, message_id, kind) = (self.chat, self.message_id, self.kind);
@@ -241,7 +257,7 @@ impl Action {
         out
     }
 
-    /// [`Action::begin`], then [`Action::run`]. `None` when skipped or failed.
+    /// [`Once::begin`], then [`Once::run`]. `None` when skipped or failed.
     pub async fn once<T, F, Fut>(&self, policy: &RetryPolicy, token: &str, f: F) -> Option<T>
     where
         F: FnMut() -> Fut,
@@ -353,7 +369,7 @@ mod tests {
     async fn once_skips_what_was_done() {
         let store: Arc<dyn Store> = Arc::new(crate::store::MemoryStore::new());
         let calls = AtomicU32::new(0);
-        let action = Action::new(&store, 1, 2, "warn");
+        let action = Once::new(&store, 1, 2, "warn");
         for _ in 0..3 {
             let _ = action
                 .once(&FAST, "", || {
@@ -369,7 +385,7 @@ mod tests {
     async fn once_retries_a_failed_action_on_redelivery() {
         let store: Arc<dyn Store> = Arc::new(crate::store::MemoryStore::new());
         let calls = AtomicU32::new(0);
-        let action = Action::new(&store, 1, 2, "warn");
+        let action = Once::new(&store, 1, 2, "warn");
         let r = action
             .once(&FAST, "", || {
                 calls.fetch_add(1, Ordering::SeqCst);

@@ -46,9 +46,15 @@ pub fn transform(msg: &Message) -> Option<Incoming> {
         }
     }
 
+    // A post made as a channel (or as the group, by an anonymous admin) is the channel's:
+    // `from` is then one of Telegram's placeholder bots, shared by every such post.
+    let sender = match &msg.sender_chat {
+        Some(c) => Some(c.id.0),
+        None => from.map(|u| u.id.0 as i64),
+    };
     Some(Incoming {
         chat: msg.chat.id.0,
-        sender: from.map(|u| u.id.0 as i64),
+        sender,
         kind,
         message_id: msg.id.0,
         text,
@@ -148,6 +154,17 @@ mod tests {
             "chat": {"id": -200, "type": "channel", "title": "C"},
         }));
         assert!(transform(&c).is_none());
+    }
+
+    #[test]
+    fn posts_as_a_channel_are_the_channels() {
+        let m = message(json!({
+            "text": "x",
+            "chat": {"id": -100, "type": "supergroup", "title": "G"},
+            "from": {"id": 136_817_688, "is_bot": true, "first_name": "Channel"},
+            "sender_chat": {"id": -1_007, "type": "channel", "title": "C"},
+        }));
+        assert_eq!(transform(&m).unwrap().sender, Some(-1_007));
     }
 
     #[test]

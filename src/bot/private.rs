@@ -1,0 +1,195 @@
+//! Private chats: a person forwards or pastes messages; each goes through the conversation,
+//! and [`crate::policy::private`] says whether it is answered with a warning at once or joins
+//! the calm answer of its burst.
+
+use std::sync::Arc;
+
+use teloxide::prelude::*;
+use teloxide::types::{ChatId, InlineKeyboardButton, InlineKeyboardMarkup, Me, Message};
+
+use super::batch::Role;
+use super::commands;
+use super::handlers::{App, TgBot, Turn, begin, mark};
+use super::listener::InHand;
+use super::render::{self, WarningView};
+use super::send::{Once, blocking};
+use super::transform::is_forwarded;
+use crate::conversation::Timestamp;
+use crate::guard::Incoming;
+use crate::i18n::Lang;
+use crate::policy::{self, Action};
+use crate::store::Verdict;
+
+/// A message in a private chat.
+#[allow(clippy::too_many_arguments)]
+pub(crate) async fn message<R: TgBot>(
+    bot: R,
+    msg: Message,
+    incoming: Incoming,
+    update_id: u32,
+    me: Me,
+    app: Arc<App>,
+    turn: Turn,
+    in_hand: InHand,
+) {
+    let chat = incoming.chat;
+    let user = incoming.sender.unwrap_or(chat);
+    if !begin(&app, update_id).await {
+        return;
+    }
+    let stored = blocking(&app.store, move |s| s.lang(user))
+        .await
+        .unwrap_or_else(|e| {
+            tracing::error!(update_id, error = %e, "store unavailable");
+            None
+        });
+    let stored = stored.as_deref().and_then(Lang::parse);
+    let lang = Lang::choose(stored, incoming.language_code.as_deref(), &incoming.text);
+
+    if !is_forwarded(&msg)
+        && let Some((cmd, arg)) = commands::parse(&incoming.text, me.username())
+    {
+        commands::private(&bot, &app, &msg, &incoming, update_id, cmd, arg, lang, turn).await;
+        mark(&app, update_id).await;
+        return;
+    }
+    if incoming.is_empty() {
+        drop(turn);
+        mark(&app, update_id).await;
+        return;
+    }
+
+    let (outcome, actions, role) = turn.finish(|| {
+        let outcome = app.guard.handle(&incoming, Timestamp::now());
+        let actions = policy::private(&outcome.assessment);
+        let a = &outcome.assessment;
+        let warn = actions.iter().any(|x| matches!(x, Action::Warn { .. }));
+        let role = app.batcher.note(
+            chat,
+            incoming.message_id,
+            lang,
+            a.level,
+            &a.chain,
+            warn,
+            tokio::time::Instant::now(),
+        );
+        (outcome, actions, role)
+    });
+
+    let rule_ids = outcome.rule_ids();
+    let a = &outcome.assessment;
+    tracing::info!(
+        update_id,
+        chat = %app.chat_hash(chat),
+        rules = ?rule_ids,
+        message_level = %a.message_level,
+        level = %a.level,
+        actions = ?actions.iter().map(|x| x.name()).collect::<Vec<_>>(),
+        "message assessed"
+    );
+
+    for action in &actions {
+        if let Action::Warn { level } = *action {
+            let view = WarningView {
+                level,
+                evidence: outcome.evidence(),
+                chain: a.chain.clone(),
+            };
+            send_warning(
+                &bot,
+                &app,
+                chat,
+                incoming.message_id,
+                lang,
+                &view,
+                &rule_ids,
+                update_id,
+            )
+            .await;
+        }
+    }
+    // The message is handled; the calm answer of its burst is owed to the chat, not to this
+    // update: let the update be confirmed while the burst runs on.
+    mark(&app, update_id).await;
+    drop(in_hand);
+    if let Role::Waiter(id) = role
+        && let Some(calm) = app.batcher.wait(chat, id).await
+    {
+        let text = render::calm(&app.catalog, calm.lang, calm.count, calm.level, &calm.chain);
+        if let Some(_slot) = app.inflight(chat) {
+            let sent = Once::new(&app.store, chat, calm.last_message, "calm")
+                .once(&app.retry, &app.token, || {
+                    bot.send_message(ChatId(chat), text.clone()).send()
+                })
+                .await;
+            if sent.is_some() {
+                tracing::info!(update_id, chat = %app.chat_hash(chat), count = calm.count, level = %calm.level, "calm answer sent");
+            }
+        }
+    }
+}
+
+/// Send a warning with feedback buttons as a reply to `reply_to`, once.
+#[allow(clippy::too_many_arguments)]
+pub(crate) async fn send_warning<R: TgBot>(
+    bot: &R,
+    app: &Arc<App>,
+    chat: i64,
+    reply_to: i32,
+    lang: Lang,
+    view: &WarningView,
+    rule_ids: &[String],
+    update_id: u32,
+) {
+    let Some(_slot) = app.inflight(chat) else {
+        tracing::warn!(update_id, chat = %app.chat_hash(chat), "too many replies in flight: warning dropped");
+        return;
+    };
+    let once = Once::new(&app.store, chat, reply_to, "warn");
+    if !once.begin().await {
+        return;
+    }
+    let ids = rule_ids.to_vec();
+    let level = view.level.as_str();
+    let now = Timestamp::now().0;
+    let warning_id = blocking(&app.store, move |s| {
+        s.record_warning(chat, &ids, level, now)
+    })
+    .await
+    .unwrap_or_else(|e| {
+        tracing::error!(update_id, error = %e, "cannot record warning");
+        0
+    });
+    let text = render::warning(&app.catalog, lang, view);
+    let keyboard = InlineKeyboardMarkup::new(vec![vec![
+        InlineKeyboardButton::callback(
+            app.catalog.text(lang, "fb-scam"),
+            format!("fb:{}:{warning_id}", Verdict::Scam.as_str()),
+        ),
+        InlineKeyboardButton::callback(
+            app.catalog.text(lang, "fb-ok"),
+            format!("fb:{}:{warning_id}", Verdict::NotScam.as_str()),
+        ),
+    ]]);
+    let sent = once
+        .run(&app.retry, &app.token, || {
+            bot.send_message(ChatId(chat), text.clone())
+                .reply_parameters(
+                    teloxide::types::ReplyParameters::new(teloxide::types::MessageId(reply_to))
+                        .allow_sending_without_reply(),
+                )
+                .reply_markup(keyboard.clone())
+                .send()
+        })
+        .await;
+    if sent.is_some() {
+        tracing::info!(
+            update_id,
+            chat = %app.chat_hash(chat),
+            warning_id,
+            rules = ?rule_ids,
+            level = %view.level,
+            "warning sent"
+        );
+    }
+}
