@@ -17,10 +17,12 @@
 //!    itself and users the admins trust are never acted on.
 //! 2. The message's level: an alert counts at the conversation's level (at least `warning`);
 //!    a message with findings that does not alert counts as `caution`; anything else `none`.
-//! 3. Judged stricter: a newcomer (joined less than [`GroupSettings::newcomer_days`] ago, or
-//!    fewer than [`GroupSettings::newcomer_messages`] messages seen) is one level up, and so is
-//!    a message whose text other accounts posted within minutes (a campaign). Both: two levels.
-//!    Never above `danger`.
+//! 3. Judged stricter: a message whose text other accounts posted within minutes (a
+//!    campaign) is one level up; then a newcomer's (joined less than
+//!    [`GroupSettings::newcomer_days`] ago, or fewer than [`GroupSettings::newcomer_messages`]
+//!    messages seen) is one level up from `warning`: a newcomer's alert is deleted rather than
+//!    warned about, but a newcomer's lone soft signal stays `caution` (no reply). Never above
+//!    `danger`.
 //! 4. The group's [`Response`] for that level (`warning` and `danger` only: `caution` and `none`
 //!    never get a reply) becomes the actions: warn; delete and post a notice; delete, notice
 //!    and mute until `now` + [`GroupSettings::mute_minutes`]; delete, notice and ban.
@@ -373,10 +375,12 @@ pub fn group(
     }
     let newcomer = standing.is_newcomer(settings, now);
     let mut level = base;
-    if newcomer {
+    if standing.campaign {
         level = stricter(level);
     }
-    if standing.campaign {
+    // A newcomer's lone soft signal stays `caution`: people new to a group say "customer
+    // service" or "refund" too, and harmless chat never gets a reply.
+    if newcomer && level >= Level::Warning {
         level = stricter(level);
     }
     let mut actions = match settings.response(level) {

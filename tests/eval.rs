@@ -302,3 +302,39 @@ fn malformed_lines_and_missing_files_are_named() {
         "{stderr}"
     );
 }
+
+#[test]
+fn as_group_counts_what_a_group_with_default_settings_deletes() {
+    let f = Fixture::new();
+    let path = f.path("messages.jsonl");
+    let p = path.to_str().unwrap();
+    // A regular member: only the danger lines (the two screen shares, and the presenter's
+    // slides) are deleted; the pretext + hook + channel line is at warning: warned, kept.
+    let group = f.eval_json(&["--as", "group", p]);
+    let m = &group["messages"];
+    assert_eq!(
+        (
+            &m["scam_flagged"],
+            &m["benign_flagged"],
+            &m["spam_ad_flagged"]
+        ),
+        (&2.into(), &1.into(), &0.into()),
+        "{m}"
+    );
+    // With --acts the warning counts too.
+    let acts = f.eval_json(&["--as", "group", "--acts", p]);
+    assert_eq!(acts["messages"]["scam_flagged"], 3);
+    assert_eq!(acts["messages"]["spam_ad_flagged"], 1);
+    // A newcomer is judged one level stricter: the warning-level lines are deleted too.
+    let newcomer = f.eval_json(&["--as", "group-newcomer", p]);
+    let m = &newcomer["messages"];
+    assert_eq!(
+        (
+            &m["scam_flagged"],
+            &m["benign_flagged"],
+            &m["spam_ad_flagged"]
+        ),
+        (&3.into(), &1.into(), &1.into()),
+        "{m}"
+    );
+}

@@ -16,8 +16,9 @@ use serde::Deserialize;
 use serde_json::json;
 
 use super::{EXIT_ERROR, load_engine};
-use crate::conversation::{Conversation, ConversationConfig, Timestamp};
+use crate::conversation::{Assessment, Conversation, ConversationConfig, Timestamp};
 use crate::engine::{Engine, Level};
+use crate::policy;
 
 /// Arguments of `scamguard eval`.
 #[derive(Debug, clap::Args)]
@@ -52,6 +53,60 @@ pub struct EvalArgs {
     /// Rules directory (default: $SCAMGUARD_RULES, else ./rules).
     #[arg(long)]
     pub rules: Option<PathBuf>,
+    /// Where the messages are judged: `private` (flagged = the bot warns) or `group` /
+    /// `group-newcomer` (flagged = the bot deletes the message, with a new group's default
+    /// settings, the sender a regular member or a newcomer).
+    #[arg(long = "as", value_enum, default_value_t = Setting::Private)]
+    pub setting: Setting,
+    /// With `--as group*`: flagged = any action in the group (a warning reply or a deletion),
+    /// not only a deletion.
+    #[arg(long)]
+    pub acts: bool,
+}
+
+/// Where `eval` judges the messages: each through the same [`crate::policy`] the bot uses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Setting {
+    /// A private chat: flagged when the bot answers with a warning.
+    Private,
+    /// A group with default settings, the sender a regular member: flagged when deleted.
+    Group,
+    /// The same, the sender a newcomer (judged one level stricter): flagged when deleted.
+    GroupNewcomer,
+}
+
+impl Setting {
+    fn describe(self) -> &'static str {
+        match self {
+            Setting::Private => "warned",
+            Setting::Group => "deleted in a group",
+            Setting::GroupNewcomer => "deleted in a group, newcomer",
+        }
+    }
+}
+
+/// Whether the bot would flag a message with assessment `a`, decided by [`crate::policy`] as
+/// in the bot. In a private chat: the level the bot shows is at least `level` (a warning's
+/// level; with `calm_counts`, also the level a calm answer reports). In a group: a deletion
+/// (or, with `--acts`, any action).
+fn judged(args: &EvalArgs, a: &Assessment, now: Timestamp, calm_counts: bool) -> bool {
+    let (setting, level) = (args.setting, args.level);
+    match setting {
+        Setting::Private => policy::private(a).iter().any(|x| match x {
+            policy::Action::Warn { level: l } => *l >= level,
+            policy::Action::Calm => calm_counts && a.level >= level,
+            _ => false,
+        }),
+        Setting::Group | Setting::GroupNewcomer => {
+            let standing = if setting == Setting::Group {
+                policy::Standing::member(u32::MAX)
+            } else {
+                policy::Standing::member(0)
+            };
+            let d = policy::group(a, &policy::GroupSettings::default(), &standing, now);
+            if args.acts { d.acts() } else { d.deletes() }
+        }
+    }
 }
 
 fn parse_level(s: &str) -> Result<Level, String> {
@@ -326,7 +381,8 @@ fn eval_messages(
             ));
         }
         let scan = engine.scan(&m.text);
-        let flagged = scan.level >= args.level;
+        let a = Conversation::new().observe(&scan, Timestamp(0), &ConversationConfig::default());
+        let flagged = judged(args, &a, Timestamp(0), true);
         n += 1;
         res.total.add(&m.label, flagged);
         let family = m.family.clone().unwrap_or_else(|| "-".into());
@@ -403,7 +459,7 @@ fn eval_conversations(
             n += 1;
             let scan = engine.scan(&turn.text);
             let a = conv.observe(&scan, now, &config);
-            if first_warning.is_none() && a.warn_now && a.level >= args.level {
+            if first_warning.is_none() && judged(args, &a, now, false) {
                 first_warning = Some(i);
             }
         }
@@ -483,6 +539,28 @@ struct Floor {
     messages: BTreeMap<String, MessageFloor>,
     #[serde(default)]
     conversations: BTreeMap<String, ConversationFloor>,
+    /// `--as group`: `max_fp_rate` is the share of benign messages deleted.
+    #[serde(default)]
+    group: BTreeMap<String, MessageFloor>,
+    /// `--as group-newcomer`.
+    #[serde(default)]
+    group_newcomer: BTreeMap<String, MessageFloor>,
+}
+
+impl Floor {
+    /// The message floors of `setting`.
+    fn messages_of(&self, setting: Setting) -> &BTreeMap<String, MessageFloor> {
+        match setting {
+            Setting::Private => &self.messages,
+            Setting::Group => &self.group,
+            Setting::GroupNewcomer => &self.group_newcomer,
+        }
+    }
+
+    /// The conversation floors of `setting` (pinned for private chats only).
+    fn conversations_of(&self, setting: Setting) -> Option<&BTreeMap<String, ConversationFloor>> {
+        (setting == Setting::Private).then_some(&self.conversations)
+    }
 }
 
 #[derive(Debug, Deserialize)]
@@ -585,7 +663,11 @@ pub fn run(args: &EvalArgs) -> ExitCode {
     if args.conversations {
         out.push_str(&format!(
             "{:<36} {:>6} {:>8} {:>8} {:>8} {:>10} {:>7} {:>8}\n",
-            "file / family (level >= ".to_owned() + args.level.as_str() + ")",
+            format!(
+                "file / family ({}{})",
+                args.setting.describe(),
+                if args.acts { " or warned" } else { "" }
+            ),
             "scam",
             "warned",
             "median",
@@ -618,7 +700,11 @@ pub fn run(args: &EvalArgs) -> ExitCode {
             for (fam, (n, w)) in &st.families {
                 out.push_str(&format!("  {fam:<34} {n:>6} {:>8}\n", pct(ratio(*w, *n))));
             }
-            if let Some(fl) = floor.as_ref().and_then(|fl| fl.conversations.get(&name)) {
+            if let Some(fl) = floor
+                .as_ref()
+                .and_then(|fl| fl.conversations_of(args.setting))
+                .and_then(|c| c.get(&name))
+            {
                 check_min(
                     &mut fails,
                     format!("{name} warned"),
@@ -646,7 +732,11 @@ pub fn run(args: &EvalArgs) -> ExitCode {
     } else {
         out.push_str(&format!(
             "{:<48} {:>6} {:>8} {:>6} {:>8} {:>6} {:>8}\n",
-            "file / family (flagged at >= ".to_owned() + args.level.as_str() + ")",
+            format!(
+                "file / family ({}{})",
+                args.setting.describe(),
+                if args.acts { " or warned" } else { "" }
+            ),
             "scam",
             "recall",
             "benign",
@@ -671,7 +761,10 @@ pub fn run(args: &EvalArgs) -> ExitCode {
                     out.push_str(&counts_row(&format!("  {fam}"), c));
                 }
             }
-            if let Some(fl) = floor.as_ref().and_then(|fl| fl.messages.get(&name)) {
+            if let Some(fl) = floor
+                .as_ref()
+                .and_then(|fl| fl.messages_of(args.setting).get(&name))
+            {
                 check_min(
                     &mut fails,
                     format!("{name} recall"),
@@ -717,10 +810,12 @@ pub fn run(args: &EvalArgs) -> ExitCode {
     }
     if let Some(fl) = &floor {
         let names: Vec<String> = files.iter().map(|f| file_name(f)).collect();
-        let expected = if args.conversations {
-            fl.conversations.keys().collect::<Vec<_>>()
+        let expected: Vec<&String> = if args.conversations {
+            fl.conversations_of(args.setting)
+                .map(|c| c.keys().collect())
+                .unwrap_or_default()
         } else {
-            fl.messages.keys().collect()
+            fl.messages_of(args.setting).keys().collect()
         };
         for k in expected {
             if !names.contains(k) {

@@ -133,7 +133,7 @@ fn group_table() {
         ("trigger by the bot", trigger(), default.clone(), role(Role::Bot), vec![]),
         ("trigger by trusted", trigger(), settings(R::Ban, R::Ban), role(Role::Trusted), vec![]),
         // Newcomers are judged one level stricter.
-        ("soft, no messages yet", soft(), default.clone(), fresh_member(), vec![W]),
+        ("soft, no messages yet", soft(), default.clone(), fresh_member(), vec![]),
         ("escalated, no messages yet", escalated(), default.clone(), fresh_member(), vec![Delete, ND]),
         ("escalated, joined yesterday", escalated(), default.clone(), joined_yesterday(), vec![Delete, ND]),
         ("escalated, joined last month", escalated(), default.clone(), joined_last_month(), vec![W]),
