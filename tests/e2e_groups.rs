@@ -350,3 +350,91 @@ async fn ban_mode_bans_and_an_admin_can_undo_from_the_private_note() {
         .collect();
     assert!(dry_notes.is_empty(), "{dry_notes:?}\n{log}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn edits_channels_anonymous_admins_and_automatic_forwards() {
+    const CHANNEL: i64 = -1_002_000_000_001;
+    const LINKED: i64 = -1_002_000_000_002;
+    let mut h = Harness::start().await;
+    let api = h.api.clone();
+    let member = TgUser::new(823_001, "Member").lang("zh-hans");
+    api.set_member(GROUP, &member, "member");
+    let mut bot = h.spawn_bot();
+    wait_polling(&api, &mut bot).await;
+
+    // A harmless message, then edited into the screen-share request.
+    let msg = api.group_text(GROUP, &member, CHAT[0]);
+    let original = api.push_message(msg.clone());
+    let mut edited = msg;
+    edited["message_id"] = original.message_id.into();
+    edited["text"] = screen_share().into();
+    let edit = api.push_edited(edited);
+    // A post made as a channel, an anonymous admin, the linked channel's automatic forward.
+    let as_channel = api.push_message(api.group_as_channel(GROUP, CHANNEL, deposit()));
+    let anonymous = api.push_message(api.group_anonymous_admin(GROUP, screen_share()));
+    let forwarded = api.push_message(api.group_automatic_forward(GROUP, LINKED, deposit()));
+    settle(&api, forwarded.update_id.max(edit.update_id), QUIET, WAIT).await;
+    bot.stop_gracefully(STOP).await;
+    let log = api.summary();
+
+    assert_eq!(
+        deleted(&api, GROUP),
+        vec![original.message_id, as_channel.message_id],
+        "the edit turned a harmless message into a scam; the channel post is a scam\n{log}"
+    );
+    for untouched in [&anonymous, &forwarded] {
+        assert!(
+            api.message_exists(GROUP, untouched.message_id),
+            "admins' posts are never touched\n{log}"
+        );
+        assert!(
+            replies_to(&api, GROUP, untouched.message_id).is_empty(),
+            "{log}"
+        );
+    }
+    assert!(
+        api.calls_to("getChatMember")
+            .iter()
+            .all(|c| c.body["user_id"].as_i64()
+                != Some(support::fake_bot_api::GROUP_ANONYMOUS_BOT_ID)),
+        "an anonymous admin is recognised without asking\n{log}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn losing_admin_rights_is_noticed_and_the_bot_falls_back_to_warnings() {
+    let mut h = Harness::start().await;
+    let api = h.api.clone();
+    let admin = TgUser::new(824_001, "Admin").lang("en");
+    let scammer = TgUser::new(824_002, "Support").lang("en");
+    api.set_member(GROUP, &admin, "creator");
+    let mut bot = h.spawn_bot();
+    wait_polling(&api, &mut bot).await;
+    let demoted =
+        api.push_update(api.my_chat_member(GROUP, &admin, "administrator", "member", false, false));
+    watch(
+        &mut bot,
+        api.wait_for_sent(WAIT, "a notice of the lost rights", |sent| {
+            sent.iter().find(|m| m.chat_id == GROUP).cloned()
+        }),
+    )
+    .await;
+    settle(&api, demoted, QUIET, WAIT).await;
+    let scam = push(&api, &scammer, screen_share());
+    settle(&api, scam.update_id, QUIET, WAIT).await;
+    bot.stop_gracefully(STOP).await;
+    let log = api.summary();
+    assert!(api.message_exists(GROUP, scam.message_id), "{log}");
+    assert!(
+        api.calls_to("deleteMessage").is_empty(),
+        "rights known to be missing: no doomed delete\n{log}"
+    );
+    assert_eq!(replies_to(&api, GROUP, scam.message_id).len(), 1, "{log}");
+    let notices = posts(&api, GROUP);
+    assert_eq!(
+        notices.len(),
+        1,
+        "the loss is told once, the first failure does not tell again\n{log}"
+    );
+    assert!(notices[0].contains("no longer an admin"), "{notices:?}");
+}
