@@ -136,6 +136,20 @@ fn lines_mode_scans_each_line_and_exits_with_the_worst() {
 }
 
 #[test]
+fn json_says_what_the_bots_check_would_answer() {
+    let d = rules_dir();
+    let bot = |text: &str| {
+        let out = check(d.path(), &["--json", text]);
+        let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        v["bot"].as_str().unwrap().to_owned()
+    };
+    // A hard trigger: a warning; a lone soft signal or nothing: the plain result.
+    assert_eq!(bot("请共享屏幕"), "warn");
+    assert_eq!(bot("我是客服"), "reply");
+    assert_eq!(bot("你好"), "reply");
+}
+
+#[test]
 fn bad_input_gets_a_clear_answer_never_a_panic() {
     let d = rules_dir();
     let dir = d.path().to_str().unwrap();

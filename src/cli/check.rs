@@ -106,10 +106,28 @@ fn stage_names(scan: &Scan) -> Vec<&'static str> {
         .collect()
 }
 
+/// What the bot's `/check` does with this text ([`crate::policy::check`]): `warn` or `reply`.
+#[must_use]
+pub fn bot_answer(scan: &Scan) -> &'static str {
+    if crate::policy::check(scan)
+        .iter()
+        .any(|a| matches!(a, crate::policy::Action::Warn { .. }))
+    {
+        "warn"
+    } else {
+        "reply"
+    }
+}
+
 /// Human-readable verdict.
 #[must_use]
 pub fn human(original: &str, scan: &Scan) -> String {
-    let mut out = format!("level: {} (score {})\n", scan.level, scan.score);
+    let mut out = format!(
+        "level: {} (score {}); the bot's /check: {}\n",
+        scan.level,
+        scan.score,
+        bot_answer(scan)
+    );
     if !scan.findings.is_empty() {
         out.push_str(&format!("stages: {}\n", stage_names(scan).join(" -> ")));
     }
@@ -132,6 +150,7 @@ pub fn to_json(original: &str, scan: &Scan) -> serde_json::Value {
     json!({
         "level": scan.level,
         "score": scan.score,
+        "bot": bot_answer(scan),
         "stages": stage_names(scan),
         "findings": scan.findings.iter().map(|f| json!({
             "id": f.rule.id,
