@@ -16,7 +16,7 @@
 //! 1. Admins (anonymous ones and the linked channel's automatic forwards included), the bot
 //!    itself and users the admins trust are never acted on.
 //! 2. The message's level: an alert counts at the conversation's level (at least `warning`);
-//!    a message with findings that does not alert counts as `caution`; anything else `none`.
+//!    any other message at its own level (a repeated copy of a scam is still acted on).
 //! 3. Judged stricter: a message whose text other accounts posted within minutes (a
 //!    campaign) is one level up; then a newcomer's (joined less than
 //!    [`GroupSettings::newcomer_days`] ago, or fewer than [`GroupSettings::newcomer_messages`]
@@ -363,12 +363,12 @@ pub fn group(
     standing: &Standing,
     now: Timestamp,
 ) -> Decision {
+    // A message that does not alert counts at its own level: a second copy of a scam the
+    // conversation was already warned about is still a scam in the group.
     let base = if alerts(a) {
         alert_level(a)
-    } else if a.message_level > Level::None {
-        Level::Caution
     } else {
-        Level::None
+        a.message_level
     };
     if matches!(standing.role, Role::Admin | Role::Bot | Role::Trusted) || base == Level::None {
         return Decision::none(base);

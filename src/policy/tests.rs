@@ -119,6 +119,10 @@ fn group_table() {
         ("clean, default", clean(), default.clone(), regular(), vec![]),
         ("clean after danger", clean_after_danger(), default.clone(), regular(), vec![]),
         ("repeated trigger", repeated_trigger(), default.clone(), regular(), vec![Delete, ND]),
+        ("repeated warning-level copy", assess(Level::Warning, Level::Warning, false, false),
+            default.clone(), regular(), vec![W]),
+        ("repeated warning-level copy, newcomer", assess(Level::Warning, Level::Warning, false, false),
+            default.clone(), fresh_member(), vec![Delete, ND]),
         // Per-level choices.
         ("trigger, warn", trigger(), settings(R::Warn, R::Warn), regular(), vec![WD]),
         ("trigger, off", trigger(), settings(R::Off, R::Off), regular(), vec![]),
