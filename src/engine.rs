@@ -306,7 +306,12 @@ pub struct Engine {
     regexes: Vec<Regex>,
     thresholds: Thresholds,
     literals: Vec<String>,
+    /// Link analysis (`links/links.toml` of the rules directory), when loaded.
+    links: Option<Arc<crate::links::LinkRules>>,
 }
+
+/// Where a rules directory keeps its link data.
+pub const LINKS_FILE: &str = "links/links.toml";
 
 /// An occurrence of a required element, in characters and bytes of the normalized text.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -333,7 +338,81 @@ impl Engine {
     /// Every problem of every file, each with file, line, column and code.
     pub fn load_dir_with(dir: &Path, options: &LoadOptions) -> Result<Engine, LoadErrors> {
         let sources = rules::read_dir(dir)?;
-        Self::from_sources(&sources, options)
+        let engine = Self::from_sources(&sources, options);
+        let path = dir.join(LINKS_FILE);
+        if !path.is_file() {
+            return engine;
+        }
+        let origin = path.display().to_string();
+        let links = std::fs::read_to_string(&path)
+            .map_err(|e| {
+                vec![RuleError {
+                    code: ErrorCode::Syntax,
+                    location: crate::rules::Location {
+                        origin: origin.clone(),
+                        line: 1,
+                        col: 1,
+                    },
+                    rule: None,
+                    message: format!("cannot read: {e}"),
+                }]
+            })
+            .and_then(|text| crate::links::parse(&origin, &text));
+        let mut errors = match (&engine, &links) {
+            (Err(e), _) => e.0.clone(),
+            _ => Vec::new(),
+        };
+        match links {
+            Err(e) => errors.extend(e),
+            Ok(l) => {
+                for m in l.metas() {
+                    let missing: Vec<&str> = options
+                        .locales
+                        .iter()
+                        .filter(|(_, keys)| !keys.contains(&m.explain))
+                        .map(|(name, _)| name.as_str())
+                        .collect();
+                    if !missing.is_empty() {
+                        errors.push(RuleError {
+                            code: ErrorCode::UnknownLocaleKey,
+                            location: crate::rules::Location {
+                                origin: origin.clone(),
+                                line: 1,
+                                col: 1,
+                            },
+                            rule: Some(m.id.clone()),
+                            message: format!(
+                                "locale key `{}` is missing from: {}",
+                                m.explain,
+                                missing.join(", ")
+                            ),
+                        });
+                    }
+                }
+                if let Ok(e) = &engine {
+                    for id in &l.official_link_clears {
+                        if !e.rules().iter().any(|m| &m.id == id) {
+                            errors.push(RuleError {
+                                code: ErrorCode::BadValue,
+                                location: crate::rules::Location {
+                                    origin: origin.clone(),
+                                    line: 1,
+                                    col: 1,
+                                },
+                                rule: Some(id.clone()),
+                                message: format!(
+                                    "official_link_clears names an unknown rule `{id}`"
+                                ),
+                            });
+                        }
+                    }
+                }
+                if errors.is_empty() {
+                    return engine.map(|e| e.with_links(l));
+                }
+            }
+        }
+        Err(LoadErrors(errors))
     }
 
     /// Compile rules from in-memory sources (used by tests and reloads).
@@ -508,10 +587,20 @@ impl Engine {
             regexes,
             thresholds,
             literals,
+            links: None,
         }
     }
 
-    /// Every rule, in load order.
+    /// The same engine with link analysis: every URL of a scanned message is also checked
+    /// against `links`, whose signals become findings like any rule's.
+    #[must_use]
+    pub fn with_links(mut self, links: crate::links::LinkRules) -> Engine {
+        self.metas.extend(links.metas());
+        self.links = Some(Arc::new(links));
+        self
+    }
+
+    /// Every rule (link signals included), in load order.
     #[must_use]
     pub fn rules(&self) -> &[Arc<RuleMeta>] {
         &self.metas
@@ -529,10 +618,26 @@ impl Engine {
         self.rules.get(index).map_or(&[], |r| &r.langs)
     }
 
-    /// Scan one message.
+    /// Scan one message: the rules, then its links.
     #[must_use]
     pub fn scan(&self, text: &str) -> Scan {
-        self.scan_normalized(&normalize(text))
+        let n = normalize(text);
+        let mut scan = self.scan_normalized(&n);
+        if let Some(links) = &self.links {
+            let found = links.analyze(&n, text);
+            let before = scan.findings.len();
+            if links.only_official(&n, text) {
+                scan.findings
+                    .retain(|f| !links.official_link_clears.contains(&f.rule.id));
+            }
+            if !found.is_empty() || scan.findings.len() != before {
+                scan.findings.extend(found);
+                let (level, score) = self.thresholds.level(&scan.findings);
+                scan.level = level;
+                scan.score = score;
+            }
+        }
+        scan
     }
 
     /// Scan an already normalized message.
@@ -725,6 +830,15 @@ impl Engine {
                     });
                 }
             }
+        }
+        if let Some(links) = &self.links {
+            errors.extend(links.check_examples(|text| {
+                self.scan(text)
+                    .findings
+                    .iter()
+                    .map(|f| f.rule.id.clone())
+                    .collect()
+            }));
         }
         errors
     }

@@ -11,6 +11,7 @@ pub mod conversation;
 pub mod engine;
 pub mod guard;
 pub mod i18n;
+pub mod links;
 pub mod policy;
 pub mod rules;
 pub mod sessions;

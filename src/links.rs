@@ -1,0 +1,678 @@
+//! Links that are not what they claim: every URL of a message (in its text, behind its
+//! entities and buttons, in its QR codes) is checked against data in `rules/links/links.toml`.
+//!
+//! For each URL: its registrable domain (Public Suffix List, the `psl` crate); whether it is
+//! one of a brand's own domains (then it adds no risk at all); a brand named in the message
+//! whose link is not on that brand's domains; look-alikes of a brand in the domain (a brand
+//! token as a part of it, one edit away, digits for letters), a brand as a subdomain of another
+//! site (`usps.com.xyz-track.top`), characters outside ASCII or punycode in the host, a raw IP
+//! host, `user@host`, URL shorteners, `.apk` downloads, and new generic TLDs favoured by
+//! smishing. Each signal is a rule of its own (id, stage, weight, explanation) defined in the
+//! data file, so it is weighed, explained and measured like every other rule.
+//!
+//! Pure: no I/O after loading.
+
+use std::collections::HashSet;
+use std::ops::Range;
+use std::sync::{Arc, OnceLock};
+
+use regex::Regex;
+use serde::Deserialize;
+
+use crate::engine::{Finding, RuleMeta, Stage};
+use crate::rules::{ErrorCode, Example, Expect, Location, RuleError};
+use crate::text::Normalized;
+
+/// Longest URL analysed, in bytes (longer ones are cut).
+pub const MAX_URL_BYTES: usize = 2048;
+/// Most URLs analysed per message.
+pub const MAX_URLS: usize = 32;
+
+/// What a link signal detects.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Kind {
+    /// The message names a brand; the link is not on the brand's domains.
+    BrandMismatch,
+    /// The domain imitates a brand (`usps-redeliver.top`, `paypa1.com`).
+    Lookalike,
+    /// A brand's name as a subdomain of another site (`usps.com.xyz-track.top`).
+    BrandSubdomain,
+    /// The host has characters outside ASCII, or punycode (`xn--`): possible homoglyphs.
+    Punycode,
+    /// A raw IP address as the host.
+    IpHost,
+    /// `user@host`: what stands before `@` is not where the link goes.
+    UserInfo,
+    /// A URL shortener hides the destination.
+    Shortener,
+    /// A link to an Android app package.
+    Apk,
+    /// A new generic TLD favoured by smishing.
+    RiskyTld,
+}
+
+impl Kind {
+    const ALL: [(Kind, &'static str); 9] = [
+        (Kind::BrandMismatch, "brand_mismatch"),
+        (Kind::Lookalike, "lookalike"),
+        (Kind::BrandSubdomain, "brand_subdomain"),
+        (Kind::Punycode, "punycode"),
+        (Kind::IpHost, "ip_host"),
+        (Kind::UserInfo, "userinfo"),
+        (Kind::Shortener, "shortener"),
+        (Kind::Apk, "apk"),
+        (Kind::RiskyTld, "risky_tld"),
+    ];
+
+    fn parse(s: &str) -> Option<Kind> {
+        Kind::ALL.iter().find(|(_, n)| *n == s).map(|(k, _)| *k)
+    }
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawFile {
+    #[serde(default)]
+    signal: Vec<toml::Spanned<RawSignal>>,
+    #[serde(default)]
+    brand: Vec<toml::Spanned<RawBrand>>,
+    #[serde(default)]
+    shorteners: Vec<String>,
+    #[serde(default)]
+    risky_tlds: Vec<String>,
+    #[serde(default)]
+    official_link_clears: Vec<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawSignal {
+    id: String,
+    kind: String,
+    family: String,
+    stage: String,
+    weight: u32,
+    #[serde(default)]
+    trigger: bool,
+    explain: String,
+    #[serde(default)]
+    example: Vec<toml::Spanned<RawExample>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawExample {
+    text: String,
+    expect: String,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawBrand {
+    id: String,
+    /// How messages name the brand (any case, Chinese or English).
+    names: Vec<String>,
+    /// The brand's own registrable domains.
+    domains: Vec<String>,
+    /// Tokens whose presence in another domain makes it a look-alike (default: none).
+    #[serde(default)]
+    tokens: Vec<String>,
+    /// Names matched only as written, case included (`UPS`, where "ups" is also a word).
+    #[serde(default)]
+    exact_names: Vec<String>,
+}
+
+/// One brand: its names, its own domains, its look-alike tokens.
+#[derive(Debug, Clone)]
+struct Brand {
+    names: Vec<String>,
+    exact_names: Vec<String>,
+    domains: Vec<String>,
+    tokens: Vec<String>,
+}
+
+/// One link signal, as a rule.
+#[derive(Debug, Clone)]
+struct Signal {
+    kind: Kind,
+    meta: Arc<RuleMeta>,
+    examples: Vec<Example>,
+    location: Location,
+}
+
+/// The link data of a rule set.
+#[derive(Debug, Clone)]
+pub struct LinkRules {
+    /// Rules about "open this link" whose findings are dropped when every link of the message
+    /// is on a brand's own domain: a link to the brand itself moves the reader nowhere.
+    pub official_link_clears: HashSet<String>,
+    signals: Vec<Signal>,
+    brands: Vec<Brand>,
+    shorteners: HashSet<String>,
+    risky_tlds: HashSet<String>,
+}
+
+/// Parse a link data file. Every problem is reported with file, line and column.
+///
+/// # Errors
+/// Each problem of the file.
+pub fn parse(origin: &str, text: &str) -> Result<LinkRules, Vec<RuleError>> {
+    let err = |code, offset: usize, rule: Option<String>, message: String| RuleError {
+        code,
+        location: Location::at(origin, text, offset),
+        rule,
+        message,
+    };
+    let raw: RawFile = toml::from_str(text).map_err(|e| {
+        let offset = e.span().map_or(0, |s| s.start);
+        vec![err(
+            ErrorCode::Syntax,
+            offset,
+            None,
+            e.message().to_string(),
+        )]
+    })?;
+    let mut errors = Vec::new();
+    let mut signals = Vec::new();
+    let mut kinds = HashSet::new();
+    let mut ids = HashSet::new();
+    for s in &raw.signal {
+        let at = s.span().start;
+        let r = s.get_ref();
+        let id = Some(r.id.clone());
+        if !ids.insert(r.id.clone()) {
+            errors.push(err(
+                ErrorCode::DuplicateId,
+                at,
+                id.clone(),
+                "duplicate rule id".into(),
+            ));
+        }
+        let Some(kind) = Kind::parse(&r.kind) else {
+            let known: Vec<&str> = Kind::ALL.iter().map(|(_, n)| *n).collect();
+            errors.push(err(
+                ErrorCode::BadValue,
+                at,
+                id,
+                format!(
+                    "unknown link signal kind `{}` (one of {})",
+                    r.kind,
+                    known.join(", ")
+                ),
+            ));
+            continue;
+        };
+        if !kinds.insert(kind) {
+            errors.push(err(
+                ErrorCode::BadValue,
+                at,
+                id.clone(),
+                format!("link signal kind `{}` is defined twice", r.kind),
+            ));
+        }
+        let Some(stage) = Stage::parse(&r.stage) else {
+            errors.push(err(
+                ErrorCode::UnknownStage,
+                at,
+                id,
+                format!("unknown stage `{}`", r.stage),
+            ));
+            continue;
+        };
+        if r.weight > 100 {
+            errors.push(err(
+                ErrorCode::BadValue,
+                at,
+                id.clone(),
+                format!("weight {} is above 100", r.weight),
+            ));
+        }
+        let mut examples = Vec::new();
+        for ex in &r.example {
+            let e = ex.get_ref();
+            let expect = match e.expect.as_str() {
+                "match" => Expect::Match,
+                "no-match" => Expect::NoMatch,
+                other => {
+                    errors.push(err(
+                        ErrorCode::BadValue,
+                        ex.span().start,
+                        id.clone(),
+                        format!("expect must be `match` or `no-match`, not `{other}`"),
+                    ));
+                    continue;
+                }
+            };
+            examples.push(Example {
+                text: e.text.clone(),
+                expect,
+                location: Location::at(origin, text, ex.span().start),
+            });
+        }
+        signals.push(Signal {
+            kind,
+            meta: Arc::new(RuleMeta {
+                id: r.id.clone(),
+                family: r.family.clone(),
+                stage,
+                weight: r.weight.min(100),
+                trigger: r.trigger,
+                explain: r.explain.clone(),
+            }),
+            examples,
+            location: Location::at(origin, text, at),
+        });
+    }
+    let mut brands = Vec::new();
+    for b in &raw.brand {
+        let at = b.span().start;
+        let r = b.get_ref();
+        for d in &r.domains {
+            if psl::domain_str(d) != Some(d.as_str()) {
+                errors.push(err(
+                    ErrorCode::BadValue,
+                    at,
+                    Some(r.id.clone()),
+                    format!("`{d}` is not a registrable domain (write e.g. `usps.com`)"),
+                ));
+            }
+        }
+        if (r.names.is_empty() && r.exact_names.is_empty()) || r.domains.is_empty() {
+            errors.push(err(
+                ErrorCode::MissingField,
+                at,
+                Some(r.id.clone()),
+                "a brand needs at least one name and one domain".into(),
+            ));
+        }
+        brands.push(Brand {
+            names: r
+                .names
+                .iter()
+                .map(|n| crate::text::normalize(n).as_str().to_string())
+                .collect(),
+            exact_names: r.exact_names.clone(),
+            domains: r.domains.iter().map(|d| d.to_ascii_lowercase()).collect(),
+            tokens: r.tokens.iter().map(|t| t.to_ascii_lowercase()).collect(),
+        });
+    }
+    if errors.is_empty() {
+        Ok(LinkRules {
+            official_link_clears: raw.official_link_clears.iter().cloned().collect(),
+            signals,
+            brands,
+            shorteners: raw
+                .shorteners
+                .iter()
+                .map(|s| s.to_ascii_lowercase())
+                .collect(),
+            risky_tlds: raw
+                .risky_tlds
+                .iter()
+                .map(|s| s.to_ascii_lowercase())
+                .collect(),
+        })
+    } else {
+        Err(errors)
+    }
+}
+
+/// A URL found in a message.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FoundUrl {
+    /// Where it stands in the normalized text.
+    pub range: Range<usize>,
+    /// The host, lowercase ASCII (punycode for IDN).
+    pub host: String,
+    /// The registrable domain, when the host has a known public suffix.
+    pub domain: Option<String>,
+    /// The host as the user saw it had characters outside ASCII.
+    pub non_ascii_host: bool,
+    /// `user@` before the host.
+    pub userinfo: bool,
+    /// The path ends in `.apk`.
+    pub apk: bool,
+    /// The host is an IP address.
+    pub ip: bool,
+}
+
+fn url_regex() -> &'static Regex {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    RE.get_or_init(|| {
+        // A scheme URL, or a bare host with at least one dot and a letter TLD; the path runs
+        // to the next space or CJK punctuation.
+        Regex::new(
+            r"(?i)(?:(?:https?|hxxps?)://[^\s\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}<>()\[\]\x22'`，。！？、；：（）【】「」]+|(?:[a-z0-9][a-z0-9-]*\.)+[a-z][a-z0-9-]{1,62}(?::\d{2,5})?(?:/[^\s\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}<>()\[\]\x22'`，。！？、；：（）【】「」]*)?)",
+        )
+        .expect("valid URL regex")
+    })
+}
+
+/// File extensions that look like TLDs: a bare `report.zip` is a file name, not a link.
+const FILE_LIKE_TLDS: [&str; 6] = ["zip", "mov", "py", "sh", "rs", "md"];
+
+/// Generic TLDs people type without a scheme (besides two-letter country codes and the data
+/// file's risky TLDs).
+const TYPED_TLDS: [&str; 12] = [
+    "com", "net", "org", "edu", "gov", "info", "biz", "app", "dev", "mobi", "name", "pro",
+];
+
+/// Every URL of a normalized text, at most [`MAX_URLS`]; `risky` TLDs count as typed TLDs.
+#[must_use]
+pub fn find_urls(n: &Normalized, original: &str, risky: &HashSet<String>) -> Vec<FoundUrl> {
+    let s = n.as_str();
+    if !s.contains('.') {
+        return Vec::new();
+    }
+    let mut out = Vec::new();
+    for m in url_regex().find_iter(s) {
+        if out.len() >= MAX_URLS {
+            break;
+        }
+        let before = s[..m.start()].chars().next_back();
+        // Part of a word, an e-mail address, or a longer dotted token.
+        if before.is_some_and(|c| c.is_ascii_alphanumeric() || matches!(c, '@' | '.' | '-' | '_')) {
+            continue;
+        }
+        let raw = m
+            .as_str()
+            .trim_end_matches(['.', ',', ')', ']', '!', '?', ';', ':']);
+        let raw = crate::guard::truncate_bytes(raw, MAX_URL_BYTES);
+        let has_scheme = raw.contains("://");
+        let with_scheme = if has_scheme {
+            raw.replacen("hxxp", "http", 1)
+        } else {
+            format!("http://{raw}")
+        };
+        let Ok(url) = url::Url::parse(&with_scheme) else {
+            continue;
+        };
+        let Some(host) = url.host_str().map(str::to_ascii_lowercase) else {
+            continue;
+        };
+        let ip = matches!(url.host(), Some(url::Host::Ipv4(_) | url::Host::Ipv6(_)));
+        let domain = if ip {
+            None
+        } else {
+            psl::domain_str(&host).map(str::to_string)
+        };
+        let range = m.start()..m.start() + raw.len();
+        let orig = original
+            .get(n.original_range(range.clone()))
+            .unwrap_or_default();
+        if !ip && !has_scheme {
+            // A bare word.word counts as a link only as written (not assembled by folding
+            // other characters), on a known suffix that people type (a country code or a
+            // generic TLD, not a brand TLD like `.hsbc`), and not as a file name.
+            let known = psl::suffix(host.as_bytes()).is_some_and(|sfx| sfx.is_known());
+            let tld = host.rsplit('.').next().unwrap_or_default();
+            let typed = tld.len() == 2 || TYPED_TLDS.contains(&tld) || risky.contains(tld);
+            if !orig.is_ascii()
+                || !known
+                || !typed
+                || domain.is_none()
+                || FILE_LIKE_TLDS.contains(&tld)
+            {
+                continue;
+            }
+        }
+        // The host as written: letters (of any alphabet but CJK), digits, dots and hyphens.
+        let after_scheme = orig.split("://").last().unwrap_or_default();
+        let host_len: usize = after_scheme
+            .chars()
+            .take_while(|&c| {
+                (c.is_alphanumeric() && !crate::text::is_cjk(c)) || matches!(c, '-' | '.')
+            })
+            .map(char::len_utf8)
+            .sum();
+        let orig_host = &after_scheme[..host_len];
+        let non_ascii_host =
+            !orig_host.is_ascii() || host.split('.').any(|l| l.starts_with("xn--"));
+        // Normalization folds look-alike letters into ASCII; the real host is the original's.
+        let (host, domain) = if orig_host.is_ascii() {
+            (host, domain)
+        } else {
+            let real = url::Url::parse(&format!("http://{orig_host}"))
+                .ok()
+                .and_then(|u| u.host_str().map(str::to_ascii_lowercase))
+                .unwrap_or(host);
+            let d = psl::domain_str(&real).map(str::to_string);
+            (real, d)
+        };
+        let path = url.path().to_ascii_lowercase();
+        out.push(FoundUrl {
+            range,
+            host,
+            domain,
+            non_ascii_host,
+            userinfo: !url.username().is_empty() || url.password().is_some(),
+            apk: path.ends_with(".apk"),
+            ip,
+        });
+    }
+    out
+}
+
+/// `s` with digits that stand for letters turned into those letters.
+fn deleet(s: &str) -> String {
+    s.chars()
+        .map(|c| match c {
+            '0' => 'o',
+            '1' => 'l',
+            '3' => 'e',
+            '4' => 'a',
+            '5' => 's',
+            '7' => 't',
+            c => c,
+        })
+        .collect()
+}
+
+/// Levenshtein distance, bounded: stops counting past `max`.
+fn within_edits(a: &str, b: &str, max: usize) -> bool {
+    let (a, b): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
+    if a.len().abs_diff(b.len()) > max {
+        return false;
+    }
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.iter().enumerate() {
+        let mut cur = vec![i + 1; b.len() + 1];
+        for (j, cb) in b.iter().enumerate() {
+            cur[j + 1] = (prev[j] + usize::from(ca != cb))
+                .min(prev[j + 1] + 1)
+                .min(cur[j] + 1);
+        }
+        prev = cur;
+    }
+    prev[b.len()] <= max
+}
+
+/// Whether `name` occurs in `text` as a word (ASCII names need word boundaries).
+fn names(text: &str, name: &str) -> bool {
+    if name.is_empty() {
+        return false;
+    }
+    let ascii = name.is_ascii();
+    let bytes = text.as_bytes();
+    let mut from = 0;
+    while let Some(i) = text[from..].find(name) {
+        let (s, e) = (from + i, from + i + name.len());
+        let ok = !ascii
+            || ((s == 0 || !bytes[s - 1].is_ascii_alphanumeric())
+                && (e == bytes.len() || !bytes[e].is_ascii_alphanumeric()));
+        if ok {
+            return true;
+        }
+        from = s + 1;
+        while !text.is_char_boundary(from) {
+            from += 1;
+        }
+    }
+    false
+}
+
+impl LinkRules {
+    /// The rules of the signals (for locale checks and listings).
+    #[must_use]
+    pub fn metas(&self) -> Vec<Arc<RuleMeta>> {
+        self.signals.iter().map(|s| Arc::clone(&s.meta)).collect()
+    }
+
+    fn signal(&self, kind: Kind) -> Option<&Signal> {
+        self.signals.iter().find(|s| s.kind == kind)
+    }
+
+    /// Whether `domain` is one of any brand's own domains.
+    fn official(&self, domain: &str) -> bool {
+        self.brands
+            .iter()
+            .any(|b| b.domains.iter().any(|d| d == domain))
+    }
+
+    /// Whether the message has links and every one is on a brand's own domain.
+    #[must_use]
+    pub fn only_official(&self, n: &Normalized, original: &str) -> bool {
+        let urls = find_urls(n, original, &self.risky_tlds);
+        !urls.is_empty()
+            && urls.iter().all(|u| {
+                !u.non_ascii_host
+                    && !u.userinfo
+                    && u.domain.as_deref().is_some_and(|d| self.official(d))
+            })
+    }
+
+    /// The findings of the links of a message: `n` is its normalized text, `original` the
+    /// text it came from (evidence ranges are in `original`).
+    #[must_use]
+    pub fn analyze(&self, n: &Normalized, original: &str) -> Vec<Finding> {
+        let urls = find_urls(n, original, &self.risky_tlds);
+        if urls.is_empty() {
+            return Vec::new();
+        }
+        let text = n.as_str();
+        let named: Vec<&Brand> = self
+            .brands
+            .iter()
+            .filter(|b| {
+                b.names.iter().any(|name| names(text, name))
+                    || b.exact_names.iter().any(|name| names(original, name))
+            })
+            .collect();
+        let mut found: Vec<(Kind, Range<usize>)> = Vec::new();
+        let mut add = |k: Kind, r: &Range<usize>| {
+            if !found.iter().any(|(x, _)| *x == k) {
+                found.push((k, r.clone()));
+            }
+        };
+        for u in &urls {
+            let official = !u.non_ascii_host
+                && !u.userinfo
+                && u.domain.as_deref().is_some_and(|d| self.official(d));
+            if official {
+                continue;
+            }
+            if u.ip {
+                add(Kind::IpHost, &u.range);
+            }
+            if u.userinfo {
+                add(Kind::UserInfo, &u.range);
+            }
+            if u.non_ascii_host {
+                add(Kind::Punycode, &u.range);
+            }
+            if u.apk {
+                add(Kind::Apk, &u.range);
+            }
+            let Some(domain) = u.domain.as_deref() else {
+                if !named.is_empty() {
+                    add(Kind::BrandMismatch, &u.range);
+                }
+                continue;
+            };
+            if self.shorteners.contains(domain) {
+                add(Kind::Shortener, &u.range);
+            }
+            let tld = domain.rsplit('.').next().unwrap_or_default();
+            if self.risky_tlds.contains(tld) {
+                add(Kind::RiskyTld, &u.range);
+            }
+            let sld = domain.split('.').next().unwrap_or_default();
+            let sub = u.host.strip_suffix(domain).unwrap_or_default();
+            let sub_labels: Vec<&str> = sub.split(['.', '-']).filter(|l| !l.is_empty()).collect();
+            // The domain as written and with digits read as letters (`paypa1`), so that
+            // digit brands (`12306`) and leet look-alikes are both seen.
+            let forms = [sld.to_string(), deleet(sld)];
+            for b in &self.brands {
+                for t in &b.tokens {
+                    let look = forms.iter().any(|form| {
+                        form.split('-').filter(|p| !p.is_empty()).any(|p| {
+                            p == t
+                                || (t.len() >= 4 && p.contains(t.as_str()))
+                                || (t.len() >= 5 && within_edits(p, t, 1))
+                        }) || (t.len() >= 4 && form.replace('-', "").contains(t.as_str()))
+                    });
+                    if look {
+                        add(Kind::Lookalike, &u.range);
+                    }
+                    if sub_labels.iter().any(|l| *l == t || deleet(l) == *t) {
+                        add(Kind::BrandSubdomain, &u.range);
+                    }
+                }
+            }
+            if named.iter().any(|b| !b.domains.iter().any(|d| d == domain)) {
+                add(Kind::BrandMismatch, &u.range);
+            }
+        }
+        let mut out: Vec<Finding> = found
+            .into_iter()
+            .filter_map(|(k, r)| {
+                let s = self.signal(k)?;
+                Some(Finding {
+                    rule: Arc::clone(&s.meta),
+                    evidence: n.original_range(r),
+                })
+            })
+            .collect();
+        out.sort_by_key(|f| f.rule.stage);
+        out
+    }
+
+    /// Every example of every signal, checked with `scan` (the whole engine): a signal's
+    /// `match` example must make it fire, a `no-match` one must not.
+    pub fn check_examples(&self, scan: impl Fn(&str) -> Vec<String>) -> Vec<RuleError> {
+        let mut errors = Vec::new();
+        for s in &self.signals {
+            let has = |e: Expect| s.examples.iter().any(|x| x.expect == e);
+            if !has(Expect::Match) || !has(Expect::NoMatch) {
+                errors.push(RuleError {
+                    code: ErrorCode::MissingExample,
+                    location: s.location.clone(),
+                    rule: Some(s.meta.id.clone()),
+                    message: "every rule needs at least one `match` and one `no-match` example"
+                        .into(),
+                });
+            }
+            for ex in &s.examples {
+                let matched = scan(&ex.text).contains(&s.meta.id);
+                let want = ex.expect == Expect::Match;
+                if matched != want {
+                    errors.push(RuleError {
+                        code: ErrorCode::ExampleFailed,
+                        location: ex.location.clone(),
+                        rule: Some(s.meta.id.clone()),
+                        message: format!(
+                            "example expects {} but the rule {}: {:?}",
+                            if want { "a match" } else { "no match" },
+                            if matched { "matched" } else { "did not match" },
+                            ex.text
+                        ),
+                    });
+                }
+            }
+        }
+        errors
+    }
+}
+
+#[cfg(test)]
+mod tests;
