@@ -12,6 +12,7 @@ pub mod engine;
 pub mod guard;
 pub mod i18n;
 pub mod links;
+pub mod media;
 pub mod policy;
 pub mod rules;
 pub mod sessions;

@@ -1,0 +1,3 @@
+//! Images and links: what text cannot show.
+
+pub mod qr;
