@@ -15,6 +15,11 @@ pub const MAX_TEXT_BYTES: usize = 16 * 1024;
 pub const MAX_LINKS: usize = 32;
 /// Longest link scanned, in bytes.
 pub const MAX_LINK_BYTES: usize = 2048;
+/// What stands before a QR code's payload in the scanned text: rules about QR codes require
+/// it (`rules/qr_and_files.toml`), and the evidence quote shows it.
+pub const QR_MARK: &str = "[QR]";
+/// What stands before a document's file name in the scanned text.
+pub const FILE_MARK: &str = "[FILE]";
 /// Longest evidence quote, in characters (an ellipsis marks a cut).
 pub const QUOTE_CHARS: usize = 60;
 
@@ -42,6 +47,10 @@ pub struct Incoming {
     pub text: String,
     /// URLs not visible in the text: behind `text_link` entities and inline buttons.
     pub links: Vec<String>,
+    /// Payloads of the QR codes in the message's image.
+    pub qr: Vec<String>,
+    /// File names of documents sent with the message.
+    pub files: Vec<String>,
     /// Sender's Telegram language code.
     pub language_code: Option<String>,
 }
@@ -59,8 +68,9 @@ impl Incoming {
         }
     }
 
-    /// The string that is scanned: the text, then each link on its own line, each part cut to
-    /// its limit. Evidence offsets refer to this string.
+    /// The string that is scanned: the text, then each link on its own line, each QR payload
+    /// on a line of its own after [`QR_MARK`], each file name after [`FILE_MARK`], each part cut
+    /// to its limit. Evidence offsets refer to this string.
     #[must_use]
     pub fn scanned_text(&self) -> String {
         let mut s = String::from(truncate_bytes(&self.text, MAX_TEXT_BYTES));
@@ -68,13 +78,28 @@ impl Incoming {
             s.push('\n');
             s.push_str(truncate_bytes(link, MAX_LINK_BYTES));
         }
+        for code in self.qr.iter().take(MAX_LINKS) {
+            s.push('\n');
+            s.push_str(QR_MARK);
+            s.push(' ');
+            s.push_str(truncate_bytes(code, MAX_LINK_BYTES));
+        }
+        for name in self.files.iter().take(MAX_LINKS) {
+            s.push('\n');
+            s.push_str(FILE_MARK);
+            s.push(' ');
+            s.push_str(truncate_bytes(name, MAX_LINK_BYTES));
+        }
         s
     }
 
     /// Whether there is nothing to scan.
     #[must_use]
     pub fn is_empty(&self) -> bool {
-        self.text.trim().is_empty() && self.links.iter().all(|l| l.trim().is_empty())
+        self.text.trim().is_empty()
+            && self.links.iter().all(|l| l.trim().is_empty())
+            && self.qr.iter().all(|l| l.trim().is_empty())
+            && self.files.iter().all(|l| l.trim().is_empty())
     }
 }
 
@@ -358,6 +383,8 @@ expect = "no-match"
             message_id: id,
             text: text.into(),
             links: vec![],
+            qr: vec![],
+            files: vec![],
             language_code: None,
         }
     }
@@ -419,6 +446,21 @@ expect = "no-match"
             g.swap_engine(e);
             assert!(g.check("打开屏幕共享").findings.is_empty());
         }
+    }
+
+    #[test]
+    fn qr_payloads_and_file_names_are_scanned_on_marked_lines() {
+        let mut m = msg(1, "看图");
+        m.qr = vec!["https://a.example/x".into()];
+        m.files = vec!["退款.apk".into()];
+        assert_eq!(
+            m.scanned_text(),
+            "看图\n[QR] https://a.example/x\n[FILE] 退款.apk"
+        );
+        let mut only_photo = msg(2, "");
+        assert!(only_photo.is_empty());
+        only_photo.qr.push("wxp://f2f0".into());
+        assert!(!only_photo.is_empty());
     }
 
     #[test]

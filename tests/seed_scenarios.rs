@@ -48,6 +48,8 @@ fn forward(guard: &Guard, chat: i64, case: &Case, gap: Duration) -> Vec<Outcome>
                 message_id: i32::try_from(i + 1).expect("small"),
                 text: (*text).to_owned(),
                 links: Vec::new(),
+                qr: Vec::new(),
+                files: Vec::new(),
                 language_code: Some("zh-hans".to_owned()),
             };
             let outcome = guard.handle(&incoming, now);
@@ -269,6 +271,8 @@ fn interleaved_forwarders_keep_their_own_conversations() {
                 message_id: i32::try_from(i + 1).expect("small"),
                 text: text.to_owned(),
                 links: Vec::new(),
+                qr: Vec::new(),
+                files: Vec::new(),
                 language_code: None,
             };
             let o = g.handle(&incoming, now);

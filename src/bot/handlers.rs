@@ -15,6 +15,7 @@ use std::time::Duration;
 use dashmap::DashMap;
 use teloxide::RequestError;
 use teloxide::dispatching::{UpdateFilterExt, UpdateHandler};
+use teloxide::net::Download;
 use teloxide::prelude::*;
 use teloxide::types::{
     CallbackQuery, ChatId, ChatMemberUpdated, InlineKeyboardMarkup, Me, Message, MessageId,
@@ -63,6 +64,8 @@ pub struct App {
     pub admins: Admins,
     /// The same text from several accounts.
     pub campaigns: Campaigns,
+    /// QR decoding of photos.
+    pub decoders: super::photos::Decoders,
     /// The bot token, only to redact it from error messages.
     pub(crate) token: String,
     /// Updates in hand, when the bot polls with [`super::listener::Listener`].
@@ -101,6 +104,7 @@ impl App {
             retry: RetryPolicy::default(),
             admins: Admins::new(super::admins::ADMIN_TTL),
             campaigns: Campaigns::new(CampaignConfig::default()),
+            decoders: super::photos::Decoders::default(),
             token: String::new(),
             ledger: None,
             rights: DashMap::new(),
@@ -216,8 +220,24 @@ impl Drop for Inflight {
 }
 
 /// Bound of the bot types the handlers work with (`Bot`, `Throttle<Bot>`).
-pub trait TgBot: Requester<Err = RequestError> + Clone + Send + Sync + 'static {}
-impl<R: Requester<Err = RequestError> + Clone + Send + Sync + 'static> TgBot for R {}
+pub trait TgBot:
+    Requester<Err = RequestError>
+    + Download<StreamErr: std::fmt::Display>
+    + Clone
+    + Send
+    + Sync
+    + 'static
+{
+}
+impl<R> TgBot for R where
+    R: Requester<Err = RequestError>
+        + Download<StreamErr: std::fmt::Display>
+        + Clone
+        + Send
+        + Sync
+        + 'static
+{
+}
 
 /// How updates are spread over the dispatcher's workers: all concurrently (`None`), so a
 /// handler waiting for the end of a burst does not hold up the chat's next message; per-chat
@@ -277,12 +297,22 @@ async fn routed<R: TgBot>(
 ) -> HandlerResult {
     let update_id = update.id.0;
     let in_hand = InHand::new(app.ledger.clone(), update_id);
+    // The image is read before the chat's turn is taken: a slow one holds up no chat.
+    let qr = if super::photos::image_of(&msg, &app.decoders.limits).is_some() {
+        let (bot, app, msg) = (bot.clone(), app.clone(), msg.clone());
+        tokio::spawn(async move { super::photos::qr_codes(&bot, &app, &msg, update_id).await })
+            .await
+            .unwrap_or_default()
+    } else {
+        Vec::new()
+    };
     let turn = app.turn(msg.chat.id.0).await;
     let task = tokio::spawn(async move {
-        let Some(incoming) = transform(&msg) else {
+        let Some(mut incoming) = transform(&msg) else {
             tracing::debug!(update_id, "update from an unwatched chat ignored");
             return;
         };
+        incoming.qr = qr;
         match incoming.kind {
             ChatKind::Private if arrival == Arrival::New => {
                 super::private::message(bot, msg, incoming, update_id, me, app, turn, in_hand)

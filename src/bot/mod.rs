@@ -12,6 +12,7 @@ pub mod feedback;
 pub mod group;
 pub mod handlers;
 pub mod listener;
+pub mod photos;
 pub mod private;
 pub mod render;
 pub mod send;

@@ -52,6 +52,11 @@ pub fn transform(msg: &Message) -> Option<Incoming> {
         Some(c) => Some(c.id.0),
         None => from.map(|u| u.id.0 as i64),
     };
+    let files = msg
+        .document()
+        .and_then(|d| d.file_name.clone())
+        .into_iter()
+        .collect();
     Some(Incoming {
         chat: msg.chat.id.0,
         sender,
@@ -59,6 +64,8 @@ pub fn transform(msg: &Message) -> Option<Incoming> {
         message_id: msg.id.0,
         text,
         links,
+        qr: Vec::new(),
+        files,
         language_code: from.and_then(|u| u.language_code.clone()),
     })
 }

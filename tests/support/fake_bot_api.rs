@@ -333,6 +333,8 @@ struct State {
     bot_members: HashMap<i64, BotMembership>,
     /// `banChatSenderChat`: `(chat_id, sender_chat_id)`.
     banned_sender_chats: BTreeSet<(i64, i64)>,
+    /// file id -> (file path, bytes), served by getFile and /file/bot<token>/<path>.
+    files: HashMap<String, (String, Vec<u8>)>,
 }
 
 /// A user's membership in a group.
@@ -495,6 +497,7 @@ impl FakeBotApi {
                 users: HashMap::new(),
                 bot_members: HashMap::new(),
                 banned_sender_chats: BTreeSet::new(),
+                files: HashMap::new(),
             }),
             updates_changed: Notify::new(),
             calls_changed: Notify::new(),
@@ -667,6 +670,42 @@ impl FakeBotApi {
               "width": 640, "height": 640, "file_size": 48000 }
         ]);
         m["caption"] = json!(caption);
+        m
+    }
+
+    /// Serve `bytes` as file `file_id` (getFile, then `/file/bot<token>/photos/<id>.jpg`).
+    pub fn add_file(&self, file_id: &str, bytes: Vec<u8>) {
+        let path = format!("photos/{file_id}.jpg");
+        self.shared
+            .lock()
+            .files
+            .insert(file_id.to_owned(), (path, bytes));
+    }
+
+    /// A photo message from `from` (in `chat`: its private chat when `None`) whose largest size
+    /// is file `file_id` of `width` x `height` and `size` bytes, with an optional caption.
+    #[must_use]
+    pub fn photo(
+        &self,
+        chat: Option<i64>,
+        from: &TgUser,
+        file_id: &str,
+        (width, height, size): (u32, u32, usize),
+        caption: Option<&str>,
+    ) -> Value {
+        let mut m = match chat {
+            Some(c) => self.base_group_message(c, from.to_json()),
+            None => self.base_message(from),
+        };
+        m["photo"] = json!([
+            { "file_id": format!("{file_id}-thumb"), "file_unique_id": format!("{file_id}-t"),
+              "width": 90, "height": 68, "file_size": 900 },
+            { "file_id": file_id, "file_unique_id": format!("{file_id}-u"),
+              "width": width, "height": height, "file_size": size }
+        ]);
+        if let Some(c) = caption {
+            m["caption"] = json!(c);
+        }
         m
     }
 
@@ -1194,6 +1233,7 @@ struct HttpRequest {
 
 enum Reply {
     Json(u16, Value),
+    Bytes(Vec<u8>),
     Drop,
 }
 
@@ -1211,6 +1251,21 @@ async fn serve_connection(shared: Arc<Shared>, mut stream: TcpStream) {
         match handle(&shared, req).await {
             Reply::Json(status, body) => {
                 if write_json(&mut stream, status, &body, close).await.is_err() || close {
+                    return;
+                }
+            }
+            Reply::Bytes(bytes) => {
+                let conn = if close { "close" } else { "keep-alive" };
+                let head = format!(
+                    "HTTP/1.1 200 OK\r\nContent-Type: application/octet-stream\r\nContent-Length: {}\r\nConnection: {conn}\r\n\r\n",
+                    bytes.len()
+                );
+                let sent = async {
+                    stream.write_all(head.as_bytes()).await?;
+                    stream.write_all(&bytes).await?;
+                    stream.flush().await
+                };
+                if sent.await.is_err() || close {
                     return;
                 }
             }
@@ -1480,6 +1535,35 @@ async fn handle(shared: &Arc<Shared>, req: HttpRequest) -> Reply {
     if req.method != "POST" && req.method != "GET" {
         return api_error(405, "Method Not Allowed");
     }
+    if let Some(rest) = req.path.strip_prefix("/file/bot") {
+        let Some((token, path)) = rest.split_once('/') else {
+            return api_error(404, "Not Found");
+        };
+        if token != shared.token {
+            return api_error(401, "Unauthorized");
+        }
+        let path = percent_decode(path);
+        let mut st = shared.lock();
+        let seq = st.calls.len();
+        st.calls.push(ApiCall {
+            seq,
+            method: "download".into(),
+            body: json!({ "file_path": path }),
+            at: Instant::now(),
+            fault: None,
+        });
+        let found = st
+            .files
+            .values()
+            .find(|(p, _)| *p == path)
+            .map(|(_, b)| b.clone());
+        drop(st);
+        shared.calls_changed.notify_waiters();
+        return match found {
+            Some(bytes) => Reply::Bytes(bytes),
+            None => api_error(404, "Not Found"),
+        };
+    }
     let Some(rest) = req.path.strip_prefix("/bot") else {
         return api_error(404, "Not Found");
     };
@@ -1596,6 +1680,16 @@ async fn call(shared: &Arc<Shared>, method: &str, p: &Value) -> Reply {
             ok(cmds.unwrap_or_else(|| json!([])))
         }
         "sendmessage" => send_message(shared, p),
+        "getfile" => {
+            let id = p["file_id"].as_str().unwrap_or_default();
+            match shared.lock().files.get(id) {
+                Some((path, bytes)) => ok(json!({
+                    "file_id": id, "file_unique_id": format!("u-{id}"),
+                    "file_size": bytes.len(), "file_path": path,
+                })),
+                None => api_error(400, "Bad Request: invalid file_id"),
+            }
+        }
         "editmessagetext" | "editmessagereplymarkup" | "editmessagecaption" => {
             edit_message(shared, method, p)
         }
