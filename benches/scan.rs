@@ -101,6 +101,41 @@ fn summary(engine: &Engine, ac: &AhoCorasick) {
     }
 }
 
+/// Link analysis cost: the same rules with and without `links/links.toml`, side by side.
+fn link_summary(with_links: &Engine) {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("rules");
+    let sources = scamguard::rules::read_dir(&dir).expect("rules read");
+    let without = Engine::from_sources(&sources, &scamguard::engine::LoadOptions::default())
+        .expect("rules compile");
+    let cases = [
+        (
+            "en-link",
+            "USPS: your package is on hold, update your address within 24 hours at https://usps-redeliver.top/us?id=88213",
+        ),
+        (
+            "zh-link",
+            "【顺丰速运】您的快件因地址不详无法派送，请在24小时内点击 http://sf-express-dz.vip/u 更新地址",
+        ),
+        (
+            "en-no-link",
+            "Hi mum, my phone broke, this is my new number, can you send me 200 for the repair today",
+        ),
+        (
+            "zh-no-link",
+            "您好，我是京东客服，您购买的商品因为质量问题已经被退回，现在在线为您办理退货退款",
+        ),
+    ];
+    println!(
+        "\nlink analysis\n{:<12} {:>14} {:>14} {:>8}",
+        "case", "with links ns", "without ns", "ratio"
+    );
+    for (name, text) in cases {
+        let a = median_ns(|| drop(black_box(with_links.scan(black_box(text)))), 20_000);
+        let b = median_ns(|| drop(black_box(without.scan(black_box(text)))), 20_000);
+        println!("{name:<12} {a:>14.0} {b:>14.0} {:>7.2}x", a / b);
+    }
+}
+
 fn main() {
     let engine = engine();
     let ac = floor_automaton(&engine);
@@ -122,4 +157,5 @@ fn main() {
     }
     c.final_summary();
     summary(&engine, &ac);
+    link_summary(&engine);
 }

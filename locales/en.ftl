@@ -304,3 +304,4 @@ why-qr-app = This QR code installs an app from outside the app store. Such apps 
 why-qr-group = This QR code adds you to a chat group or a contact on another app, where scammers continue out of sight.
 why-file-apk = This file is an Android app sent in a chat. Installing apps from strangers gives them your messages, codes and screen.
 why-file-exe = This file is a program. Running programs sent by strangers can give them control of your computer and your bank account.
+why-link-text-elsewhere = The link shows one website's address but opens another one: the address you see is a disguise.

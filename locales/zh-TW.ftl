@@ -301,3 +301,4 @@ why-qr-app = 這個 QR Code 會安裝應用程式商店以外的App。這類App�
 why-qr-group = 這個 QR Code 會把你拉進其他軟體的群組或加好友，詐騙者會在那裡避開監管繼續行騙。
 why-file-apk = 這個檔案是聊天中傳來的 Android App。安裝陌生人傳的App，等於把簡訊、驗證碼和螢幕交給對方。
 why-file-exe = 這個檔案是一個程式。執行陌生人傳來的程式，可能讓對方控制你的電腦和銀行帳戶。
+why-link-text-elsewhere = 這個連結顯示的是一個網站的網址，點開卻是另一個網站：你看到的網址只是偽裝。

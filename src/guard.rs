@@ -18,6 +18,9 @@ pub const MAX_LINK_BYTES: usize = 2048;
 /// What stands before a QR code's payload in the scanned text: rules about QR codes require
 /// it (`rules/qr_and_files.toml`), and the evidence quote shows it.
 pub const QR_MARK: &str = "[QR]";
+/// What stands before the domain a link's visible text names when the link goes elsewhere
+/// (`text_link` entities; written by the bot's transform).
+pub const LINK_TEXT_MARK: &str = "[LINK-TEXT-ELSEWHERE]";
 /// What stands before a document's file name in the scanned text.
 pub const FILE_MARK: &str = "[FILE]";
 /// Longest evidence quote, in characters (an ellipsis marks a cut).

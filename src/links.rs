@@ -143,6 +143,11 @@ struct Signal {
 /// The link data of a rule set.
 #[derive(Debug, Clone)]
 pub struct LinkRules {
+    /// Every brand name (normalized) and exact name, in one automaton each: pattern -> brand.
+    names_ac: aho_corasick::AhoCorasick,
+    names_of: Vec<usize>,
+    exact_ac: aho_corasick::AhoCorasick,
+    exact_of: Vec<usize>,
     /// Rules about "open this link" whose findings are dropped when every link of the message
     /// is on a brand's own domain: a link to the brand itself moves the reader nowhere.
     pub official_link_clears: HashSet<String>,
@@ -296,8 +301,29 @@ pub fn parse(origin: &str, text: &str) -> Result<LinkRules, Vec<RuleError>> {
             tokens: r.tokens.iter().map(|t| t.to_ascii_lowercase()).collect(),
         });
     }
+    let (mut names, mut names_of, mut exact, mut exact_of) = (vec![], vec![], vec![], vec![]);
+    for (i, b) in brands.iter().enumerate() {
+        for n in b.names.iter().filter(|n| !n.is_empty()) {
+            names.push(n.clone());
+            names_of.push(i);
+        }
+        for n in b.exact_names.iter().filter(|n| !n.is_empty()) {
+            exact.push(n.clone());
+            exact_of.push(i);
+        }
+    }
+    let build = |pats: &[String]| {
+        aho_corasick::AhoCorasick::builder()
+            .match_kind(aho_corasick::MatchKind::Standard)
+            .build(pats)
+            .expect("brand names build an automaton")
+    };
     if errors.is_empty() {
         Ok(LinkRules {
+            names_ac: build(&names),
+            names_of,
+            exact_ac: build(&exact),
+            exact_of,
             official_link_clears: raw.official_link_clears.iter().cloned().collect(),
             signals,
             brands,
@@ -341,8 +367,10 @@ fn url_regex() -> &'static Regex {
     RE.get_or_init(|| {
         // A scheme URL, or a bare host with at least one dot and a letter TLD; the path runs
         // to the next space or CJK punctuation.
+        // The text is normalized (lowercase, half-width), so the pattern stays ASCII and
+        // small; a match is cut at the first CJK character or CJK punctuation afterwards.
         Regex::new(
-            r"(?i)(?:(?:https?|hxxps?)://[^\s\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}<>()\[\]\x22'`，。！？、；：（）【】「」]+|(?:[a-z0-9][a-z0-9-]*\.)+[a-z][a-z0-9-]{1,62}(?::\d{2,5})?(?:/[^\s\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}<>()\[\]\x22'`，。！？、；：（）【】「」]*)?)",
+            r#"(?:https?|hxxps?)://[^\s<>()\[\]"'`]+|(?:[a-z0-9][a-z0-9-]*\.)+[a-z][a-z0-9-]{1,62}(?::\d{2,5})?(?:/[^\s<>()\[\]"'`]*)?"#,
         )
         .expect("valid URL regex")
     })
@@ -374,9 +402,15 @@ pub fn find_urls(n: &Normalized, original: &str, risky: &HashSet<String>) -> Vec
         if before.is_some_and(|c| c.is_ascii_alphanumeric() || matches!(c, '@' | '.' | '-' | '_')) {
             continue;
         }
-        let raw = m
-            .as_str()
-            .trim_end_matches(['.', ',', ')', ']', '!', '?', ';', ':']);
+        let raw = m.as_str();
+        let cut = raw
+            .char_indices()
+            .find(|&(_, c)| crate::text::is_cjk(c) || "，。！？、；：（）【】「」…".contains(c))
+            .map_or(raw.len(), |(i, _)| i);
+        let raw = raw[..cut].trim_end_matches(['.', ',', ')', ']', '!', '?', ';', ':']);
+        if raw.is_empty() {
+            continue;
+        }
         let raw = crate::guard::truncate_bytes(raw, MAX_URL_BYTES);
         let has_scheme = raw.contains("://");
         let with_scheme = if has_scheme {
@@ -453,6 +487,43 @@ pub fn find_urls(n: &Normalized, original: &str, risky: &HashSet<String>) -> Vec
     out
 }
 
+/// The registrable domain of a URL or a bare host (`None` when it has none).
+#[must_use]
+pub fn registrable(url_or_host: &str) -> Option<String> {
+    let s = url_or_host.trim();
+    let with_scheme = if s.contains("://") {
+        s.to_string()
+    } else {
+        format!("http://{s}")
+    };
+    let url = url::Url::parse(&with_scheme).ok()?;
+    let host = url.host_str()?.to_ascii_lowercase();
+    psl::domain_str(&host).map(str::to_string)
+}
+
+/// Whether a link shown as `shown` (the visible text of a `text_link`) goes to another site:
+/// the visible text is itself a web address, and its registrable domain is not the target's.
+#[must_use]
+pub fn shown_elsewhere(shown: &str, target: &str) -> bool {
+    let shown = shown.trim();
+    let host = shown
+        .split("://")
+        .last()
+        .unwrap_or_default()
+        .split(['/', '?', '#'])
+        .next()
+        .unwrap_or_default();
+    let looks_like_address = !shown.contains(char::is_whitespace)
+        && host.contains('.')
+        && shown.is_ascii()
+        && psl::suffix(host.as_bytes()).is_some_and(|s| s.is_known());
+    if !looks_like_address {
+        return false;
+    }
+    // A target without a registrable domain (an IP address) is elsewhere too.
+    registrable(shown).is_some_and(|a| registrable(target).is_none_or(|b| a != b))
+}
+
 /// `s` with digits that stand for letters turned into those letters.
 fn deleet(s: &str) -> String {
     s.chars()
@@ -468,47 +539,38 @@ fn deleet(s: &str) -> String {
         .collect()
 }
 
-/// Levenshtein distance, bounded: stops counting past `max`.
+/// Whether `a` and `b` are at most `max` edits apart (Levenshtein, on bytes: domain labels
+/// are ASCII). The length difference is checked first, so most pairs cost nothing.
 fn within_edits(a: &str, b: &str, max: usize) -> bool {
-    let (a, b): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
-    if a.len().abs_diff(b.len()) > max {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    if a.len().abs_diff(b.len()) > max || a.len() > 64 || b.len() > 64 {
         return false;
     }
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    let mut prev = [0usize; 65];
+    let mut cur = [0usize; 65];
+    for (j, p) in prev.iter_mut().enumerate().take(b.len() + 1) {
+        *p = j;
+    }
     for (i, ca) in a.iter().enumerate() {
-        let mut cur = vec![i + 1; b.len() + 1];
+        cur[0] = i + 1;
         for (j, cb) in b.iter().enumerate() {
             cur[j + 1] = (prev[j] + usize::from(ca != cb))
                 .min(prev[j + 1] + 1)
                 .min(cur[j] + 1);
         }
-        prev = cur;
+        std::mem::swap(&mut prev, &mut cur);
     }
     prev[b.len()] <= max
 }
 
-/// Whether `name` occurs in `text` as a word (ASCII names need word boundaries).
-fn names(text: &str, name: &str) -> bool {
-    if name.is_empty() {
-        return false;
-    }
-    let ascii = name.is_ascii();
+/// Whether `text[start..end]` stands as a word: an ASCII name needs no letter or digit
+/// right before or after it; other names stand anywhere.
+fn word_at(text: &str, start: usize, end: usize) -> bool {
     let bytes = text.as_bytes();
-    let mut from = 0;
-    while let Some(i) = text[from..].find(name) {
-        let (s, e) = (from + i, from + i + name.len());
-        let ok = !ascii
-            || ((s == 0 || !bytes[s - 1].is_ascii_alphanumeric())
-                && (e == bytes.len() || !bytes[e].is_ascii_alphanumeric()));
-        if ok {
-            return true;
-        }
-        from = s + 1;
-        while !text.is_char_boundary(from) {
-            from += 1;
-        }
-    }
-    false
+    let name = &text[start..end];
+    !name.is_ascii()
+        || ((start == 0 || !bytes[start - 1].is_ascii_alphanumeric())
+            && (end == bytes.len() || !bytes[end].is_ascii_alphanumeric()))
 }
 
 impl LinkRules {
@@ -550,14 +612,20 @@ impl LinkRules {
             return Vec::new();
         }
         let text = n.as_str();
-        let named: Vec<&Brand> = self
-            .brands
-            .iter()
-            .filter(|b| {
-                b.names.iter().any(|name| names(text, name))
-                    || b.exact_names.iter().any(|name| names(original, name))
-            })
-            .collect();
+        let mut named_ix: Vec<usize> = Vec::new();
+        for (ac, of, hay) in [
+            (&self.names_ac, &self.names_of, text),
+            (&self.exact_ac, &self.exact_of, original),
+        ] {
+            for m in ac.find_overlapping_iter(hay) {
+                if word_at(hay, m.start(), m.end())
+                    && !named_ix.contains(&of[m.pattern().as_usize()])
+                {
+                    named_ix.push(of[m.pattern().as_usize()]);
+                }
+            }
+        }
+        let named: Vec<&Brand> = named_ix.iter().map(|&i| &self.brands[i]).collect();
         let mut found: Vec<(Kind, Range<usize>)> = Vec::new();
         let mut add = |k: Kind, r: &Range<usize>| {
             if !found.iter().any(|(x, _)| *x == k) {
@@ -602,14 +670,15 @@ impl LinkRules {
             // The domain as written and with digits read as letters (`paypa1`), so that
             // digit brands (`12306`) and leet look-alikes are both seen.
             let forms = [sld.to_string(), deleet(sld)];
+            let joined: Vec<String> = forms.iter().map(|f| f.replace('-', "")).collect();
             for b in &self.brands {
                 for t in &b.tokens {
-                    let look = forms.iter().any(|form| {
+                    let look = forms.iter().zip(&joined).any(|(form, joined)| {
                         form.split('-').filter(|p| !p.is_empty()).any(|p| {
                             p == t
                                 || (t.len() >= 4 && p.contains(t.as_str()))
                                 || (t.len() >= 5 && within_edits(p, t, 1))
-                        }) || (t.len() >= 4 && form.replace('-', "").contains(t.as_str()))
+                        }) || (t.len() >= 4 && joined.contains(t.as_str()))
                     });
                     if look {
                         add(Kind::Lookalike, &u.range);

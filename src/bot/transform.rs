@@ -2,7 +2,7 @@
 
 use teloxide::types::{InlineKeyboardButtonKind, Message, MessageEntityKind};
 
-use crate::guard::{ChatKind, Incoming, MAX_LINKS};
+use crate::guard::{ChatKind, Incoming, LINK_TEXT_MARK, MAX_LINKS};
 
 /// Convert a Telegram message into what the core sees: the text or caption, the URLs hidden
 /// behind `text_link` entities and inline buttons, the sender and the chat kind. `None` for
@@ -33,6 +33,22 @@ pub fn transform(msg: &Message) -> Option<Incoming> {
     for e in entities {
         if let MessageEntityKind::TextLink { url } = &e.kind {
             push(url.as_str());
+        }
+    }
+    // A visible link text that is itself an address of another site than where it goes.
+    for e in msg
+        .parse_entities()
+        .into_iter()
+        .flatten()
+        .chain(msg.parse_caption_entities().into_iter().flatten())
+    {
+        if let MessageEntityKind::TextLink { url } = e.kind()
+            && crate::links::shown_elsewhere(e.text(), url.as_str())
+        {
+            push(&format!(
+                "{LINK_TEXT_MARK} {}",
+                crate::links::registrable(e.text()).unwrap_or_default()
+            ));
         }
     }
     if let Some(markup) = msg.reply_markup() {
@@ -144,6 +160,29 @@ mod tests {
                 "https://login.example/".to_string(),
             ]
         );
+    }
+
+    #[test]
+    fn a_link_text_naming_another_site_is_marked() {
+        let m = message(json!({
+            "text": "Track at www.usps.com today",
+            "entities": [{"type": "text_link", "offset": 9, "length": 12,
+                          "url": "https://usps-redeliver.top/x"}],
+        }));
+        let i = transform(&m).unwrap();
+        assert_eq!(
+            i.links,
+            vec![
+                "https://usps-redeliver.top/x".to_string(),
+                "[LINK-TEXT-ELSEWHERE] usps.com".to_string()
+            ]
+        );
+        let honest = message(json!({
+            "text": "Track at www.usps.com today",
+            "entities": [{"type": "text_link", "offset": 9, "length": 12,
+                          "url": "https://tools.usps.com/go"}],
+        }));
+        assert_eq!(transform(&honest).unwrap().links.len(), 1);
     }
 
     #[test]

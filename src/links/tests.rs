@@ -147,7 +147,32 @@ fn edit_distance_and_leet() {
     assert!(within_edits("paypai", "paypal", 1));
     assert!(!within_edits("paypol1", "paypal", 1));
     assert_eq!(deleet("paypa1"), "paypal");
-    assert!(names("pay usps now", "usps"));
-    assert!(!names("groups", "ups"));
-    assert!(names("您的顺丰快递", "顺丰"));
+    assert!(word_at("pay usps now", 4, 8));
+    assert!(!word_at("groups", 3, 6));
+    assert!(word_at("您的顺丰快递", 6, 12));
+}
+
+#[test]
+fn visible_link_text_naming_another_site() {
+    assert!(shown_elsewhere(
+        "www.usps.com",
+        "https://usps-redeliver.top/x"
+    ));
+    assert!(shown_elsewhere(
+        "https://paypal.com/signin",
+        "http://185.1.2.3/p"
+    ));
+    assert!(!shown_elsewhere(
+        "www.usps.com",
+        "https://tools.usps.com/go"
+    ));
+    assert!(!shown_elsewhere(
+        "click here",
+        "https://usps-redeliver.top/x"
+    ));
+    assert!(!shown_elsewhere("查看详情", "https://a.example/x"));
+    assert_eq!(
+        registrable("https://a.b.example.co.uk/x").as_deref(),
+        Some("example.co.uk")
+    );
 }
