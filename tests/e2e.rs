@@ -6,7 +6,6 @@
 
 mod support;
 
-use std::future::Future;
 use std::time::Duration;
 
 use serde_json::Value;
@@ -16,8 +15,11 @@ use support::cases::{
     BENIGN, CHONGQING_AGENT_MEMBERSHIP, Case, KAIPING_LOST_PARCEL, KAIPING_QUALITY_REFUND,
     distinctive_fragments, has_hard_trigger,
 };
-use support::fake_bot_api::{FakeBotApi, Fault, Pushed, TgUser, WaitTimeout, reply_target};
-use support::{forward_case, has_fb_buttons, is_warning, settle, victim, warnings_by_target};
+use support::fake_bot_api::{FakeBotApi, Fault, Pushed, TgUser, reply_target};
+use support::{
+    forward_case, has_fb_buttons, is_warning, settle, victim, wait_polling, warnings_by_target,
+    watch,
+};
 
 /// Startup: load rules, open the database, getMe, first poll.
 const START: Duration = Duration::from_secs(30);
@@ -31,22 +33,6 @@ const QUIET: Duration = Duration::from_millis(1500);
 const STOP: Duration = Duration::from_secs(10);
 /// Pause between forwarded messages of a burst.
 const PAUSE: Duration = Duration::from_millis(50);
-
-/// Awaits `fut`, failing at once (with the bot's log) if the bot process exits meanwhile.
-async fn watch<T>(bot: &mut BotProcess, fut: impl Future<Output = Result<T, WaitTimeout>>) -> T {
-    tokio::pin!(fut);
-    loop {
-        tokio::select! {
-            r = &mut fut => return r.unwrap_or_else(|e| panic!("{e}")),
-            () = tokio::time::sleep(Duration::from_millis(200)) => bot.assert_running(),
-        }
-    }
-}
-
-/// Waits until the bot polls for updates (it is up).
-async fn wait_polling(api: &FakeBotApi, bot: &mut BotProcess) {
-    watch(bot, api.wait_for_call(START, "getUpdates", |_| true)).await;
-}
 
 /// Waits for a warning in `user`'s chat replying to one of `targets`.
 async fn wait_warning_for(

@@ -7,17 +7,15 @@
 
 mod support;
 
-use std::future::Future;
 use std::time::Duration;
 
 use serde_json::Value;
 
-use support::bot_process::{BotProcess, Harness};
+use support::bot_process::Harness;
 use support::cases::{KAIPING_LOST_PARCEL, KAIPING_QUALITY_REFUND, distinctive_fragments};
-use support::fake_bot_api::{FakeBotApi, Pushed, TgUser, WaitTimeout};
-use support::settle;
+use support::fake_bot_api::{FakeBotApi, Pushed, TgUser};
+use support::{settle, wait_polling, watch};
 
-const START: Duration = Duration::from_secs(30);
 const WAIT: Duration = Duration::from_secs(30);
 const QUIET: Duration = Duration::from_millis(1500);
 const STOP: Duration = Duration::from_secs(10);
@@ -37,20 +35,6 @@ const CHAT: [&str; 3] = [
     "好的，我带两把伞，听说可能下雨",
     "See you all on Saturday!",
 ];
-
-async fn watch<T>(bot: &mut BotProcess, fut: impl Future<Output = Result<T, WaitTimeout>>) -> T {
-    tokio::pin!(fut);
-    loop {
-        tokio::select! {
-            r = &mut fut => return r.unwrap_or_else(|e| panic!("{e}")),
-            () = tokio::time::sleep(Duration::from_millis(200)) => bot.assert_running(),
-        }
-    }
-}
-
-async fn wait_polling(api: &FakeBotApi, bot: &mut BotProcess) {
-    watch(bot, api.wait_for_call(START, "getUpdates", |_| true)).await;
-}
 
 /// Message ids deleted in `chat` (answered `ok`: the message is gone from the fake).
 fn deleted(api: &FakeBotApi, chat: i64) -> Vec<i64> {

@@ -4,18 +4,16 @@
 
 mod support;
 
-use std::future::Future;
 use std::io::Cursor;
 use std::time::Duration;
 
 use image::{GrayImage, ImageFormat, Luma};
 use qrcode::QrCode;
 
-use support::bot_process::{BotProcess, Harness};
-use support::fake_bot_api::{FakeBotApi, TgUser, WaitTimeout};
-use support::{is_warning, settle, victim};
+use support::bot_process::Harness;
+use support::fake_bot_api::{FakeBotApi, TgUser};
+use support::{is_warning, settle, victim, wait_polling, watch};
 
-const START: Duration = Duration::from_secs(30);
 const WAIT: Duration = Duration::from_secs(30);
 const QUIET: Duration = Duration::from_millis(1500);
 const STOP: Duration = Duration::from_secs(10);
@@ -38,20 +36,6 @@ fn photo_of(payload: &str) -> (Vec<u8>, (u32, u32, usize)) {
         .expect("png encodes");
     let len = out.len();
     (out, (1280, 960, len))
-}
-
-async fn watch<T>(bot: &mut BotProcess, fut: impl Future<Output = Result<T, WaitTimeout>>) -> T {
-    tokio::pin!(fut);
-    loop {
-        tokio::select! {
-            r = &mut fut => return r.unwrap_or_else(|e| panic!("{e}")),
-            () = tokio::time::sleep(Duration::from_millis(200)) => bot.assert_running(),
-        }
-    }
-}
-
-async fn wait_polling(api: &FakeBotApi, bot: &mut BotProcess) {
-    watch(bot, api.wait_for_call(START, "getUpdates", |_| true)).await;
 }
 
 fn replies(

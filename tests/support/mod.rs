@@ -10,8 +10,31 @@ use std::time::{Duration, Instant};
 
 use serde_json::Value;
 
+use bot_process::BotProcess;
 use cases::Case;
-use fake_bot_api::{FakeBotApi, Origin, Pushed, SentMessage, TgUser, callback_data};
+use fake_bot_api::{FakeBotApi, Origin, Pushed, SentMessage, TgUser, WaitTimeout, callback_data};
+
+/// Startup of the bot: load rules, open the database, getMe, first poll.
+pub const START: Duration = Duration::from_secs(30);
+
+/// Awaits `fut`, failing at once (with the bot's log) if the bot process exits meanwhile.
+pub async fn watch<T>(
+    bot: &mut BotProcess,
+    fut: impl std::future::Future<Output = Result<T, WaitTimeout>>,
+) -> T {
+    tokio::pin!(fut);
+    loop {
+        tokio::select! {
+            r = &mut fut => return r.unwrap_or_else(|e| panic!("{e}")),
+            () = tokio::time::sleep(Duration::from_millis(200)) => bot.assert_running(),
+        }
+    }
+}
+
+/// Waits until the bot polls for updates (it is up).
+pub async fn wait_polling(api: &FakeBotApi, bot: &mut BotProcess) {
+    watch(bot, api.wait_for_call(START, "getUpdates", |_| true)).await;
+}
 
 /// Whether a send request carries feedback buttons (`callback_data` starting `fb:`).
 #[must_use]
