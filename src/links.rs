@@ -539,28 +539,22 @@ fn deleet(s: &str) -> String {
         .collect()
 }
 
-/// Whether `a` and `b` are at most `max` edits apart (Levenshtein, on bytes: domain labels
-/// are ASCII). The length difference is checked first, so most pairs cost nothing.
-fn within_edits(a: &str, b: &str, max: usize) -> bool {
+/// Whether `a` and `b` are at most one edit apart (one letter changed, added or removed), in
+/// one pass: domain labels are ASCII, so bytes are letters.
+fn one_edit_apart(a: &str, b: &str) -> bool {
     let (a, b) = (a.as_bytes(), b.as_bytes());
-    if a.len().abs_diff(b.len()) > max || a.len() > 64 || b.len() > 64 {
+    let (short, long) = if a.len() <= b.len() { (a, b) } else { (b, a) };
+    if long.len() - short.len() > 1 {
         return false;
     }
-    let mut prev = [0usize; 65];
-    let mut cur = [0usize; 65];
-    for (j, p) in prev.iter_mut().enumerate().take(b.len() + 1) {
-        *p = j;
+    let prefix = short.iter().zip(long).take_while(|(x, y)| x == y).count();
+    if short.len() == long.len() {
+        // One substitution at most: the rest after the first difference is equal.
+        prefix == short.len() || short[prefix + 1..] == long[prefix + 1..]
+    } else {
+        // One insertion: skipping a byte of the longer one makes them equal.
+        short[prefix..] == long[prefix + 1..]
     }
-    for (i, ca) in a.iter().enumerate() {
-        cur[0] = i + 1;
-        for (j, cb) in b.iter().enumerate() {
-            cur[j + 1] = (prev[j] + usize::from(ca != cb))
-                .min(prev[j + 1] + 1)
-                .min(cur[j] + 1);
-        }
-        std::mem::swap(&mut prev, &mut cur);
-    }
-    prev[b.len()] <= max
 }
 
 /// Whether `text[start..end]` stands as a word: an ASCII name needs no letter or digit
@@ -671,19 +665,28 @@ impl LinkRules {
             // digit brands (`12306`) and leet look-alikes are both seen.
             let forms = [sld.to_string(), deleet(sld)];
             let joined: Vec<String> = forms.iter().map(|f| f.replace('-', "")).collect();
+            let parts: Vec<Vec<&str>> = forms
+                .iter()
+                .map(|f| f.split('-').filter(|p| !p.is_empty()).collect())
+                .collect();
+            let sub_plain: Vec<String> = sub_labels.iter().map(|l| deleet(l)).collect();
             for b in &self.brands {
                 for t in &b.tokens {
-                    let look = forms.iter().zip(&joined).any(|(form, joined)| {
-                        form.split('-').filter(|p| !p.is_empty()).any(|p| {
-                            p == t
+                    let look = parts.iter().zip(&joined).any(|(parts, joined)| {
+                        parts.iter().any(|p| {
+                            *p == t
                                 || (t.len() >= 4 && p.contains(t.as_str()))
-                                || (t.len() >= 5 && within_edits(p, t, 1))
+                                || (t.len() >= 5 && one_edit_apart(p, t))
                         }) || (t.len() >= 4 && joined.contains(t.as_str()))
                     });
                     if look {
                         add(Kind::Lookalike, &u.range);
                     }
-                    if sub_labels.iter().any(|l| *l == t || deleet(l) == *t) {
+                    if sub_labels
+                        .iter()
+                        .zip(&sub_plain)
+                        .any(|(l, p)| *l == t || p == t)
+                    {
                         add(Kind::BrandSubdomain, &u.range);
                     }
                 }

@@ -144,8 +144,12 @@ fn data_file_errors_name_the_line() {
 
 #[test]
 fn edit_distance_and_leet() {
-    assert!(within_edits("paypai", "paypal", 1));
-    assert!(!within_edits("paypol1", "paypal", 1));
+    assert!(one_edit_apart("paypai", "paypal"));
+    assert!(one_edit_apart("paypall", "paypal"));
+    assert!(one_edit_apart("pypal", "paypal"));
+    assert!(one_edit_apart("paypal", "paypal"));
+    assert!(!one_edit_apart("paypol1", "paypal"));
+    assert!(!one_edit_apart("pyapal", "paypal"));
     assert_eq!(deleet("paypa1"), "paypal");
     assert!(word_at("pay usps now", 4, 8));
     assert!(!word_at("groups", 3, 6));
