@@ -192,6 +192,10 @@ cmd-status = What the bot does here
 cmd-stats = What the bot has done here
 cmd-report = Ask for a re-check of a message
 
+quote-qr = QR code in the photo: { $content }
+quote-file = file sent: { $content }
+quote-link-text = a link whose text shows { $content } but opens another site
+
 ## rule explanations (one key per rule: rule-<id with dots as dashes>)
 why-account-locked = Banks and online services never fix a "blocked" or "suspended" account through a link or a number in a text: the page or the "customer care" line is the scammer's. Open the official app or call the number on your card yourself.
 why-account-problem = Claims that your account is abnormal or at risk create panic so you act before you check; look in the official app yourself.

@@ -189,6 +189,10 @@ cmd-status = 机器人在本群的设置
 cmd-stats = 机器人在本群的处理记录
 cmd-report = 请机器人重新检查一条消息
 
+quote-qr = 图片中的二维码：{ $content }
+quote-file = 发来的文件：{ $content }
+quote-link-text = 链接文字显示 { $content }，点开却是另一个网站
+
 ## rule explanations (one key per rule: rule-<id with dots as dashes>)
 why-account-locked = 银行和各类平台从不通过短信里的链接或号码处理“冻结”“停用”的账户：那个网页或“客服电话”就是骗子的。请自己打开官方 App，或拨打银行卡背面的电话。
 why-account-problem = 说你账户异常、有风险，是为了让你慌乱中先操作后核实；请自己打开官方APP查看。

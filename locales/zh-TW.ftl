@@ -189,6 +189,10 @@ cmd-status = 機器人在本群的設定
 cmd-stats = 機器人在本群的處理紀錄
 cmd-report = 請機器人重新檢查一則訊息
 
+quote-qr = 圖片中的 QR Code：{ $content }
+quote-file = 傳來的檔案：{ $content }
+quote-link-text = 連結文字顯示 { $content }，點開卻是另一個網站
+
 ## rule explanations (one key per rule: rule-<id with dots as dashes>)
 why-account-locked = 銀行和各種平台不會透過簡訊裡的連結或電話號碼處理「凍結」、「停用」的帳號：那個網頁或「客服專線」就是詐騙集團的。請自己開啟官方 App，或撥打卡片背面的電話。
 why-account-problem = 說你帳戶異常、有風險，是要你慌亂中先操作後查證；請自己打開官方App查看。

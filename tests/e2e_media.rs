@@ -81,8 +81,10 @@ async fn a_meeting_qr_photo_is_a_danger_a_menu_qr_is_not_a_corrupt_photo_is_igno
         warning.text()
     );
     assert!(
-        warning.text().contains("meeting.tencent.com"),
-        "it quotes the code's payload: {}",
+        warning
+            .text()
+            .contains("图片中的二维码：https://meeting.tencent.com"),
+        "it quotes the code's payload as a QR code in the photo: {}",
         warning.text()
     );
 

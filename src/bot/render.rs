@@ -23,6 +23,23 @@ pub struct WarningView {
     pub chain: Vec<Stage>,
 }
 
+/// A quote as the user should read it: evidence from a QR code, a document's name or a
+/// link's visible text starts with the mark the scanned text gives it (`[QR]`, ...); it is
+/// shown as "QR code in the photo: …" in the user's language.
+#[must_use]
+pub fn shown_quote(cat: &Catalog, lang: Lang, quote: &str) -> String {
+    for (mark, key) in [
+        (crate::guard::QR_MARK, "quote-qr"),
+        (crate::guard::FILE_MARK, "quote-file"),
+        (crate::guard::LINK_TEXT_MARK, "quote-link-text"),
+    ] {
+        if let Some(rest) = quote.strip_prefix(mark) {
+            return cat.format(lang, key, &[("content", Arg::from(rest.trim()))]);
+        }
+    }
+    quote.to_string()
+}
+
 /// Localized name of a level.
 #[must_use]
 pub fn level_name(cat: &Catalog, lang: Lang, level: Level) -> String {
@@ -59,7 +76,7 @@ pub fn warning(cat: &Catalog, lang: Lang, view: &WarningView) -> String {
                 lang,
                 "warning-finding",
                 &[
-                    ("quote", Arg::from(e.quote.as_str())),
+                    ("quote", Arg::from(shown_quote(cat, lang, &e.quote))),
                     ("stage", Arg::from(stage)),
                 ],
             ));
@@ -146,7 +163,7 @@ pub fn check_result(cat: &Catalog, lang: Lang, level: Level, evidence: &[Evidenc
             lang,
             "warning-finding",
             &[
-                ("quote", Arg::from(e.quote.as_str())),
+                ("quote", Arg::from(shown_quote(cat, lang, &e.quote))),
                 ("stage", Arg::from(stage)),
             ],
         ));
@@ -169,6 +186,20 @@ mod tests {
 
     use super::*;
     use crate::engine::RuleMeta;
+
+    #[test]
+    fn marked_quotes_say_where_they_come_from() {
+        let cat = Catalog::embedded().unwrap();
+        assert_eq!(
+            shown_quote(&cat, Lang::En, "[QR] https://meeting.tencent.com/dm/x"),
+            "QR code in the photo: https://meeting.tencent.com/dm/x"
+        );
+        assert_eq!(
+            shown_quote(&cat, Lang::ZhCn, "[FILE] 退款.apk"),
+            "发来的文件：退款.apk"
+        );
+        assert_eq!(shown_quote(&cat, Lang::En, "plain text"), "plain text");
+    }
 
     fn ev(id: &str, stage: Stage, explain: &str, quote: &str) -> Evidence {
         Evidence {
