@@ -105,8 +105,8 @@ pub struct Config {
     pub api_url: Option<String>,
     /// SQLite database file.
     pub database: PathBuf,
-    /// Directory of rule files.
-    pub rules_dir: PathBuf,
+    /// Directory of rule files; `None`: the rules embedded in the binary.
+    pub rules_dir: Option<PathBuf>,
     /// Directory of Fluent locale files; `None`: embedded locales.
     pub locales_dir: Option<PathBuf>,
     /// Debounce of the calm batched answer in private chats.
@@ -123,7 +123,7 @@ impl Default for Config {
             token: None,
             api_url: None,
             database: PathBuf::from("scamguard.db"),
-            rules_dir: PathBuf::from("rules"),
+            rules_dir: None,
             locales_dir: None,
             batch_delay: Duration::from_millis(DEFAULT_BATCH_DELAY_MS),
             session_idle: Duration::from_secs(30 * 60),
@@ -197,7 +197,7 @@ impl Config {
         let path_of =
             |var: &str, file: Option<PathBuf>| nonempty(env(var)).map(PathBuf::from).or(file);
         let database = path_of(ENV_DATABASE, raw.database).unwrap_or(defaults.database);
-        let rules_dir = path_of(ENV_RULES, raw.rules_dir).unwrap_or(defaults.rules_dir);
+        let rules_dir = path_of(ENV_RULES, raw.rules_dir).or(defaults.rules_dir);
         let locales_dir = path_of(ENV_LOCALES, raw.locales_dir);
 
         let batch_ms = raw.private.batch_delay_ms.unwrap_or(DEFAULT_BATCH_DELAY_MS);
@@ -301,7 +301,7 @@ max_entries = 10
         assert_eq!(c.token.as_ref().unwrap().expose(), "123:abc");
         assert_eq!(c.api_url.as_deref(), Some("http://127.0.0.1:8081"));
         assert_eq!(c.database, PathBuf::from("/tmp/x.db"));
-        assert_eq!(c.rules_dir, PathBuf::from("/r"));
+        assert_eq!(c.rules_dir, Some(PathBuf::from("/r")));
         assert_eq!(c.locales_dir, Some(PathBuf::from("/l")));
         assert_eq!(c.batch_delay, Duration::from_millis(300));
         assert_eq!(c.session_idle, Duration::from_secs(300));
@@ -322,7 +322,7 @@ max_entries = 10
         assert_eq!(c.token.unwrap().expose(), "env-token");
         assert_eq!(c.api_url.as_deref(), Some("http://localhost:9"));
         assert_eq!(c.database, PathBuf::from("env.db"));
-        assert_eq!(c.rules_dir, PathBuf::from("env-rules"));
+        assert_eq!(c.rules_dir, Some(PathBuf::from("env-rules")));
     }
 
     #[test]

@@ -310,6 +310,11 @@ pub struct Engine {
     links: Option<Arc<crate::links::LinkRules>>,
 }
 
+/// The shipped rules, embedded by `build.rs`.
+mod embedded {
+    include!(concat!(env!("OUT_DIR"), "/embedded_rules.rs"));
+}
+
 /// Where a rules directory keeps its link data.
 pub const LINKS_FILE: &str = "links/links.toml";
 
@@ -344,19 +349,43 @@ impl Engine {
             return engine;
         }
         let origin = path.display().to_string();
-        let links = std::fs::read_to_string(&path)
-            .map_err(|e| {
-                vec![RuleError {
-                    code: ErrorCode::Syntax,
-                    location: crate::rules::Location {
-                        origin: origin.clone(),
-                        line: 1,
-                        col: 1,
-                    },
-                    rule: None,
-                    message: format!("cannot read: {e}"),
-                }]
-            })
+        let text = std::fs::read_to_string(&path).map_err(|e| RuleError {
+            code: ErrorCode::Syntax,
+            location: crate::rules::Location {
+                origin: origin.clone(),
+                line: 1,
+                col: 1,
+            },
+            rule: None,
+            message: format!("cannot read: {e}"),
+        });
+        Self::attach_links(engine, &origin, text, options)
+    }
+
+    /// The rules shipped with this build (embedded at build time), link data included.
+    ///
+    /// # Errors
+    /// Every problem of the shipped rules (a test keeps them clean).
+    pub fn embedded(options: &LoadOptions) -> Result<Engine, LoadErrors> {
+        let sources: Vec<Source> = embedded::EMBEDDED_RULES
+            .iter()
+            .map(|&(origin, text)| Source::new(origin, text))
+            .collect();
+        let engine = Self::from_sources(&sources, options);
+        let (origin, text) = embedded::EMBEDDED_LINKS;
+        Self::attach_links(engine, origin, Ok(text.to_string()), options)
+    }
+
+    /// `engine` with the link data `text` of `origin`, or every error of both.
+    fn attach_links(
+        engine: Result<Engine, LoadErrors>,
+        origin: &str,
+        text: Result<String, RuleError>,
+        options: &LoadOptions,
+    ) -> Result<Engine, LoadErrors> {
+        let origin = origin.to_string();
+        let links = text
+            .map_err(|e| vec![e])
             .and_then(|text| crate::links::parse(&origin, &text));
         let mut errors = match (&engine, &links) {
             (Err(e), _) => e.0.clone(),

@@ -78,6 +78,23 @@ fn check(dir: &Path, args: &[&str]) -> Output {
 }
 
 #[test]
+fn check_runs_from_any_directory_with_the_rules_it_carries() {
+    let elsewhere = tempfile::tempdir().unwrap();
+    let out = bin()
+        .current_dir(elsewhere.path())
+        .env_remove("SCAMGUARD_RULES")
+        .args(["check", "您扫一下这个二维码，进行画面共享"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(12),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+#[test]
 fn exit_status_says_the_level() {
     let d = rules_dir();
     assert_eq!(check(d.path(), &["你好"]).status.code(), Some(0));

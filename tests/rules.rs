@@ -101,3 +101,15 @@ fn legitimate_refund_talk_is_none() {
         assert!(scan.level < Level::Warning, "{s}: {scan:?}");
     }
 }
+
+#[test]
+fn the_binary_carries_the_shipped_rules() {
+    let embedded = Engine::embedded(&LoadOptions::default())
+        .unwrap_or_else(|e| panic!("embedded rules do not load:\n{e}"));
+    let ids = |e: &Engine| e.rules().iter().map(|r| r.id.clone()).collect::<Vec<_>>();
+    assert_eq!(ids(&embedded), ids(&engine()));
+    assert!(embedded.check_examples().is_empty());
+    // Link data included: a look-alike parcel link is a finding.
+    let scan = embedded.scan("USPS: update your address at https://usps-redeliver.top/us");
+    assert!(scan.findings.iter().any(|f| f.rule.id == "link.lookalike"));
+}

@@ -113,7 +113,11 @@ pub fn load(config: &Config) -> Result<Loaded, String> {
         None => Catalog::embedded(),
     }
     .map_err(|e| e.to_string())?;
-    let engine = Engine::load_dir(&config.rules_dir).map_err(|e| e.to_string())?;
+    let engine = match &config.rules_dir {
+        Some(dir) => Engine::load_dir(dir),
+        None => Engine::embedded(&crate::engine::LoadOptions::default()),
+    }
+    .map_err(|e| e.to_string())?;
     catalog
         .check_rule_keys(engine.rules())
         .map_err(|e| e.to_string())?;

@@ -20,7 +20,7 @@ pub struct CheckArgs {
     /// Print JSON (one object per message) instead of text.
     #[arg(long)]
     pub json: bool,
-    /// Rules directory (default: $SCAMGUARD_RULES, else ./rules).
+    /// Rules directory (default: $SCAMGUARD_RULES, else the rules built into the binary).
     #[arg(long)]
     pub rules: Option<PathBuf>,
 }

@@ -50,7 +50,7 @@ pub struct EvalArgs {
     /// Check the figures against a floor file; exit 1 when any falls below it.
     #[arg(long, value_name = "FILE")]
     pub floor: Option<PathBuf>,
-    /// Rules directory (default: $SCAMGUARD_RULES, else ./rules).
+    /// Rules directory (default: $SCAMGUARD_RULES, else the rules built into the binary).
     #[arg(long)]
     pub rules: Option<PathBuf>,
     /// Where the messages are judged: `private` (flagged = the bot warns) or `group` /

@@ -36,20 +36,27 @@ use std::process::ExitCode;
 
 use crate::engine::{Engine, LoadOptions};
 
-/// Directory the rules are read from when none is given: `$SCAMGUARD_RULES`, else `./rules`.
+/// Directory the rules are read from when none is given: `$SCAMGUARD_RULES`; `None`: the
+/// rules embedded in the binary.
 #[must_use]
-pub fn default_rules_dir() -> std::path::PathBuf {
-    std::env::var_os("SCAMGUARD_RULES").map_or_else(|| "rules".into(), Into::into)
+pub fn default_rules_dir() -> Option<std::path::PathBuf> {
+    std::env::var_os("SCAMGUARD_RULES")
+        .filter(|v| !v.is_empty())
+        .map(Into::into)
 }
 
-/// Load rules from `dir` (default: [`default_rules_dir`]). Errors are printed; the exit code to
-/// return is given back.
+/// Load rules from `dir` (default: [`default_rules_dir`], else the embedded rules). Errors are
+/// printed; the exit code to return is given back.
 ///
 /// # Errors
 /// The rules do not load: every error has been printed to standard error.
 pub fn load_engine(dir: Option<&Path>) -> Result<Engine, ExitCode> {
-    let dir = dir.map_or_else(default_rules_dir, Path::to_path_buf);
-    Engine::load_dir_with(&dir, &LoadOptions::default()).map_err(|errors| {
+    let dir = dir.map(Path::to_path_buf).or_else(default_rules_dir);
+    match dir {
+        Some(dir) => Engine::load_dir_with(&dir, &LoadOptions::default()),
+        None => Engine::embedded(&LoadOptions::default()),
+    }
+    .map_err(|errors| {
         eprintln!("{errors}");
         ExitCode::from(EXIT_ERROR)
     })
