@@ -653,9 +653,10 @@ impl Engine {
         let n = normalize(text);
         let mut scan = self.scan_normalized(&n);
         if let Some(links) = &self.links {
-            let found = links.analyze(&n, text);
+            let analysis = links.analyze(&n, text);
+            let found = analysis.findings;
             let before = scan.findings.len();
-            if links.only_official(&n, text) {
+            if analysis.only_official {
                 scan.findings
                     .retain(|f| !links.official_link_clears.contains(&f.rule.id));
             }

@@ -343,6 +343,15 @@ pub fn parse(origin: &str, text: &str) -> Result<LinkRules, Vec<RuleError>> {
     }
 }
 
+/// What the links of one message showed.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct LinkAnalysis {
+    /// Findings of the link signals.
+    pub findings: Vec<Finding>,
+    /// The message has links and every one is on a brand's own domain.
+    pub only_official: bool,
+}
+
 /// A URL found in a message.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FoundUrl {
@@ -585,26 +594,20 @@ impl LinkRules {
             .any(|b| b.domains.iter().any(|d| d == domain))
     }
 
-    /// Whether the message has links and every one is on a brand's own domain.
-    #[must_use]
-    pub fn only_official(&self, n: &Normalized, original: &str) -> bool {
-        let urls = find_urls(n, original, &self.risky_tlds);
-        !urls.is_empty()
-            && urls.iter().all(|u| {
-                !u.non_ascii_host
-                    && !u.userinfo
-                    && u.domain.as_deref().is_some_and(|d| self.official(d))
-            })
+    /// Whether `u` is on a brand's own domain, as written (no look-alike letters, no `user@`).
+    fn is_official(&self, u: &FoundUrl) -> bool {
+        !u.non_ascii_host && !u.userinfo && u.domain.as_deref().is_some_and(|d| self.official(d))
     }
 
-    /// The findings of the links of a message: `n` is its normalized text, `original` the
-    /// text it came from (evidence ranges are in `original`).
+    /// The links of a message: `n` is its normalized text, `original` the text it came from
+    /// (evidence ranges are in `original`).
     #[must_use]
-    pub fn analyze(&self, n: &Normalized, original: &str) -> Vec<Finding> {
+    pub fn analyze(&self, n: &Normalized, original: &str) -> LinkAnalysis {
         let urls = find_urls(n, original, &self.risky_tlds);
         if urls.is_empty() {
-            return Vec::new();
+            return LinkAnalysis::default();
         }
+        let only_official = urls.iter().all(|u| self.is_official(u));
         let text = n.as_str();
         let mut named_ix: Vec<usize> = Vec::new();
         for (ac, of, hay) in [
@@ -627,10 +630,7 @@ impl LinkRules {
             }
         };
         for u in &urls {
-            let official = !u.non_ascii_host
-                && !u.userinfo
-                && u.domain.as_deref().is_some_and(|d| self.official(d));
-            if official {
+            if self.is_official(u) {
                 continue;
             }
             if u.ip {
@@ -706,7 +706,10 @@ impl LinkRules {
             })
             .collect();
         out.sort_by_key(|f| f.rule.stage);
-        out
+        LinkAnalysis {
+            findings: out,
+            only_official,
+        }
     }
 
     /// Every example of every signal, checked with `scan` (the whole engine): a signal's

@@ -23,6 +23,7 @@ fn shipped() -> LinkRules {
 fn signals(rules: &LinkRules, text: &str) -> Vec<String> {
     let mut ids: Vec<String> = rules
         .analyze(&normalize(text), text)
+        .findings
         .into_iter()
         .map(|f| f.rule.id.trim_start_matches("link.").to_string())
         .collect();
@@ -91,7 +92,7 @@ fn links_table() {
 fn evidence_quotes_the_link_as_the_user_wrote_it() {
     let r = shipped();
     let text = "USPS：包裹地址不全，请更新 HTTPS://USPS-REDELIVER.TOP/us 谢谢";
-    let f = r.analyze(&normalize(text), text);
+    let f = r.analyze(&normalize(text), text).findings;
     assert!(!f.is_empty());
     assert_eq!(
         &text[f[0].evidence.clone()],
