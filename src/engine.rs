@@ -969,3 +969,33 @@ fn min_window(
     }
     best.map(|(c, a, b)| (a..b, c))
 }
+
+impl Engine {
+    /// A short fingerprint of the compiled rules (ids, families, stages, weights, triggers,
+    /// literals and patterns): it changes whenever what the engine matches changes. Shown in
+    /// `/metrics` and in the reload log.
+    #[must_use]
+    pub fn version(&self) -> String {
+        use sha2::{Digest, Sha256};
+        let mut h = Sha256::new();
+        for m in &self.metas {
+            h.update(format!(
+                "{}\u{1f}{}\u{1f}{:?}\u{1f}{}\u{1f}{}\u{1e}",
+                m.id, m.family, m.stage, m.weight, m.trigger
+            ));
+        }
+        for l in &self.literals {
+            h.update(l.as_bytes());
+            h.update([0x1e]);
+        }
+        for r in &self.regexes {
+            h.update(r.as_str().as_bytes());
+            h.update([0x1e]);
+        }
+        if let Some(links) = &self.links {
+            h.update(links.digest());
+        }
+        let digest = h.finalize();
+        digest[..6].iter().map(|b| format!("{b:02x}")).collect()
+    }
+}

@@ -2,7 +2,7 @@
 //! whether to warn. Pure: no Telegram types, no I/O, time is an argument.
 
 use std::ops::Range;
-use std::sync::{Arc, PoisonError, RwLock};
+use std::sync::Arc;
 
 use crate::conversation::{Assessment, Timestamp};
 use crate::engine::{Engine, Level, RuleMeta, Scan};
@@ -249,7 +249,7 @@ pub fn truncate_bytes(s: &str, max: usize) -> &str {
 
 /// The engine (swappable at run time) and the conversations.
 pub struct Guard {
-    engine: RwLock<Arc<Engine>>,
+    engine: arc_swap::ArcSwap<Engine>,
     sessions: Arc<SessionStore>,
 }
 
@@ -267,7 +267,7 @@ impl Guard {
     #[must_use]
     pub fn new(engine: Engine, sessions: Arc<SessionStore>) -> Self {
         Guard {
-            engine: RwLock::new(Arc::new(engine)),
+            engine: arc_swap::ArcSwap::from_pointee(engine),
             sessions,
         }
     }
@@ -275,15 +275,13 @@ impl Guard {
     /// The current engine.
     #[must_use]
     pub fn engine(&self) -> Arc<Engine> {
-        self.engine
-            .read()
-            .unwrap_or_else(PoisonError::into_inner)
-            .clone()
+        self.engine.load_full()
     }
 
-    /// Replace the engine; messages already being scanned finish with the old one.
-    pub fn swap_engine(&self, engine: Engine) {
-        *self.engine.write().unwrap_or_else(PoisonError::into_inner) = Arc::new(engine);
+    /// Replace the engine at once for every later message; messages already being scanned
+    /// finish with the engine they started with. Returns the engine replaced.
+    pub fn swap_engine(&self, engine: Engine) -> Arc<Engine> {
+        self.engine.swap(Arc::new(engine))
     }
 
     /// The conversations.
@@ -296,7 +294,8 @@ impl Guard {
     #[must_use]
     pub fn handle(&self, incoming: &Incoming, now: Timestamp) -> Outcome {
         let scanned = incoming.scanned_text();
-        let scan = self.engine().scan(&scanned);
+        let scan = self.engine.load().scan(&scanned);
+        crate::metrics::findings(&scan);
         let assessment = self.sessions.observe(incoming.key(), &scan, now);
         Outcome {
             scanned,

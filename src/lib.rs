@@ -13,6 +13,7 @@ pub mod guard;
 pub mod i18n;
 pub mod links;
 pub mod media;
+pub mod metrics;
 pub mod policy;
 pub mod rules;
 pub mod sessions;

@@ -155,6 +155,8 @@ pub struct LinkRules {
     brands: Vec<Brand>,
     shorteners: HashSet<String>,
     risky_tlds: HashSet<String>,
+    /// SHA-256 of the file the data was read from.
+    digest: [u8; 32],
 }
 
 /// Parse a link data file. Every problem is reported with file, line and column.
@@ -320,6 +322,10 @@ pub fn parse(origin: &str, text: &str) -> Result<LinkRules, Vec<RuleError>> {
     };
     if errors.is_empty() {
         Ok(LinkRules {
+            digest: {
+                use sha2::Digest;
+                sha2::Sha256::digest(text.as_bytes()).into()
+            },
             names_ac: build(&names),
             names_of,
             exact_ac: build(&exact),
@@ -577,6 +583,12 @@ fn word_at(text: &str, start: usize, end: usize) -> bool {
 }
 
 impl LinkRules {
+    /// SHA-256 of the file the data was read from.
+    #[must_use]
+    pub fn digest(&self) -> &[u8; 32] {
+        &self.digest
+    }
+
     /// The rules of the signals (for locale checks and listings).
     #[must_use]
     pub fn metas(&self) -> Vec<Arc<RuleMeta>> {

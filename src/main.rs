@@ -28,6 +28,16 @@ enum Command {
     Eval(cli::eval::EvalArgs),
     /// Run the Telegram bot (the default when TELOXIDE_TOKEN is set).
     Run(scamguard::bot::RunArgs),
+    /// Work with the configuration.
+    #[command(subcommand)]
+    Config(ConfigCommand),
+}
+
+#[derive(Subcommand)]
+enum ConfigCommand {
+    /// Check the configuration (file, environment, flags) and the rules and locales it names;
+    /// list every problem with its line and key; exit 2 on any.
+    Check(cli::config::ConfigCheckArgs),
 }
 
 #[derive(Subcommand)]
@@ -43,7 +53,10 @@ fn main() -> ExitCode {
         Some(Command::Rules(RulesCommand::Lint(a))) => cli::lint::run(&a),
         Some(Command::Eval(a)) => cli::eval::run(&a),
         Some(Command::Run(a)) => scamguard::bot::main(a),
-        None if std::env::var_os(scamguard::config::ENV_TOKEN).is_some() => {
+        Some(Command::Config(ConfigCommand::Check(a))) => cli::config::check(&a),
+        None if std::env::var_os(scamguard::config::ENV_TOKEN).is_some()
+            || std::env::var_os(scamguard::config::ENV_TOKEN_FILE).is_some() =>
+        {
             scamguard::bot::main(scamguard::bot::RunArgs::default())
         }
         None => {

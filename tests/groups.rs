@@ -212,7 +212,7 @@ impl Fixture {
     }
 
     fn text(&self, lang: Lang, key: &str) -> String {
-        self.app.catalog.text(lang, key)
+        self.app.catalog().text(lang, key)
     }
 }
 

@@ -218,7 +218,7 @@ pub(crate) async fn private<R: TgBot>(
     let chat = incoming.chat;
     let id = incoming.message_id;
     tracing::info!(update_id, chat = %app.chat_hash(chat), command = cmd.name(), "command");
-    let cat = &app.catalog;
+    let cat = &app.catalog();
     if cmd == Command::Reset {
         turn.finish(|| {
             app.guard.reset(incoming.key());
@@ -255,7 +255,7 @@ pub(crate) async fn private<R: TgBot>(
 /// The `/lang` usage text, naming the current language.
 pub(crate) fn lang_usage(app: &App, lang: Lang) -> String {
     let current = format!("{} ({})", lang.code(), lang_name(lang));
-    app.catalog
+    app.catalog()
         .format(lang, "lang-usage", &[("current", Arg::from(current))])
 }
 
@@ -288,7 +288,7 @@ pub(crate) async fn check<R: TgBot>(
         Some(only)
     };
     let Some(target) = target.filter(|t| !t.is_empty()) else {
-        reply(bot, app, chat, id, app.catalog.text(lang, "check-usage")).await;
+        reply(bot, app, chat, id, app.catalog().text(lang, "check-usage")).await;
         return;
     };
     let scanned = target.scanned_text();
@@ -310,12 +310,12 @@ pub(crate) async fn check<R: TgBot>(
                 if incoming.kind == crate::guard::ChatKind::Private {
                     send_warning(bot, app, chat, id, lang, &view, &rule_ids, update_id).await;
                 } else {
-                    let text = render::group_warning(&app.catalog, lang, level, &evidence);
+                    let text = render::group_warning(&app.catalog(), lang, level, &evidence);
                     send_once(bot, app, chat, id, "reply", text, true, None).await;
                 }
             }
             _ => {
-                let text = render::check_result(&app.catalog, lang, scan.level, &evidence);
+                let text = render::check_result(&app.catalog(), lang, scan.level, &evidence);
                 reply(bot, app, chat, id, text).await;
             }
         }
@@ -337,7 +337,7 @@ pub(crate) async fn group<R: TgBot>(
 ) {
     let chat = incoming.chat;
     let id = incoming.message_id;
-    let cat = &app.catalog;
+    let cat = &app.catalog();
     tracing::info!(update_id, chat = %app.chat_hash(chat), command = cmd.name(), "group command");
     if cmd.admin_only() {
         let admin = if super::admins::is_anonymous_admin(msg) {
@@ -568,7 +568,7 @@ async fn report<R: TgBot>(
 ) {
     let chat = incoming.chat;
     let id = incoming.message_id;
-    let cat = &app.catalog;
+    let cat = &app.catalog();
     let Some(reported) = msg.reply_to_message() else {
         reply(bot, app, chat, id, cat.text(lang, "report-usage")).await;
         return;

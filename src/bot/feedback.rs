@@ -141,7 +141,7 @@ pub fn press(mut s: GroupSettings, p: SettingsPress) -> GroupSettings {
 /// The settings keyboard showing `s`.
 #[must_use]
 pub(crate) fn settings_keyboard(app: &App, lang: Lang, s: &GroupSettings) -> InlineKeyboardMarkup {
-    let cat = &app.catalog;
+    let cat = &app.catalog();
     let resp = |r: Response| cat.text(lang, &format!("resp-{}", r.as_str()));
     let on = |b: bool| cat.text(lang, if b { "word-on" } else { "word-off" });
     let b = |key: &str, var: &str, val: Arg, data: &str| {
@@ -268,7 +268,7 @@ async fn feedback<R: TgBot>(
         (_, Verdict::Scam) => "fb-thanks-scam",
         (_, Verdict::NotScam) => "fb-thanks-ok",
     };
-    answer(bot, app, q, Some(app.catalog.text(lang, key))).await;
+    answer(bot, app, q, Some(app.catalog().text(lang, key))).await;
     if outcome == FeedbackOutcome::Recorded
         && let Some(m) = &q.message
         && m.chat().is_private()
@@ -304,7 +304,7 @@ async fn moderation<R: TgBot>(
     match is_admin(bot, app, chat, presser).await {
         Some(true) => {}
         Some(false) => {
-            answer(bot, app, q, Some(app.catalog.text(lang, "not-admin"))).await;
+            answer(bot, app, q, Some(app.catalog().text(lang, "not-admin"))).await;
             mark(app, update_id).await;
             return;
         }
@@ -313,7 +313,7 @@ async fn moderation<R: TgBot>(
                 bot,
                 app,
                 q,
-                Some(app.catalog.text(lang, "admin-unverified")),
+                Some(app.catalog().text(lang, "admin-unverified")),
             )
             .await;
             mark(app, update_id).await;
@@ -353,7 +353,7 @@ async fn moderation<R: TgBot>(
         tracing::error!(update_id, error = %e, "cannot write the moderation log");
     }
     tracing::info!(update_id, chat = %app.chat_hash(chat), outcome, "admin button");
-    answer(bot, app, q, Some(app.catalog.text(lang, key))).await;
+    answer(bot, app, q, Some(app.catalog().text(lang, key))).await;
     if let Some(msg) = &q.message {
         let (c, mid) = (msg.chat().id, msg.id());
         let _ = with_retry(&app.retry, || bot.edit_message_reply_markup(c, mid).send()).await;
@@ -407,7 +407,7 @@ async fn settings_press<R: TgBot>(
     let lang = presser_lang(app, q).await;
     let presser = q.from.id.0 as i64;
     if msg.chat().is_private() || is_admin(bot, app, chat, presser).await != Some(true) {
-        answer(bot, app, q, Some(app.catalog.text(lang, "not-admin"))).await;
+        answer(bot, app, q, Some(app.catalog().text(lang, "not-admin"))).await;
         mark(app, update_id).await;
         return;
     }

@@ -231,7 +231,7 @@ async fn joined<R: TgBot>(
     let now = Timestamp::now().0;
     for u in members {
         if u.id == me.id {
-            let text = app.catalog.text(lang, "group-hello");
+            let text = app.catalog().text(lang, "group-hello");
             send_once(bot, app, chat, message_id, "hello", text, false, None).await;
             continue;
         }
@@ -296,7 +296,7 @@ async fn missing_right<R: TgBot>(
         } else {
             "group-no-right-restrict"
         };
-        let text = app.catalog.text(lang, key);
+        let text = app.catalog().text(lang, key);
         if let Err((e, _)) = super::send::with_retry(&app.retry, || {
             bot.send_message(ChatId(chat), text.clone()).send()
         })
@@ -329,7 +329,7 @@ pub(crate) async fn execute<R: TgBot>(
     for &action in &decision.actions {
         match action {
             Action::Warn { level } => {
-                let text = render::group_warning(&app.catalog, lang, level, evidence);
+                let text = render::group_warning(&app.catalog(), lang, level, evidence);
                 if send_once(bot, app, chat, mid, "warn", text, true, None)
                     .await
                     .is_some()
@@ -370,7 +370,7 @@ pub(crate) async fn execute<R: TgBot>(
                         }
                         // Fall back to a warning: the scam stays visible, so say so.
                         let level = decision.level;
-                        let text = render::group_warning(&app.catalog, lang, level, evidence);
+                        let text = render::group_warning(&app.catalog(), lang, level, evidence);
                         if send_once(bot, app, chat, mid, "warn", text, true, None)
                             .await
                             .is_some()
@@ -401,7 +401,8 @@ pub(crate) async fn execute<R: TgBot>(
             }
             Action::Notice { level } => {
                 if deleted {
-                    let text = render::group_notice(&app.catalog, lang, level, evidence, sanction);
+                    let text =
+                        render::group_notice(&app.catalog(), lang, level, evidence, sanction);
                     send_once(bot, app, chat, mid, "notice", text, false, None).await;
                 }
             }
@@ -413,6 +414,12 @@ pub(crate) async fn execute<R: TgBot>(
     }
     for &a in &decision.would {
         done.push((a, "dry"));
+    }
+    for (a, result) in &done {
+        crate::metrics::action(a.name(), result);
+    }
+    if warned {
+        crate::metrics::warning(decision.level, "group");
     }
     record(
         app, target, decision, &done, rule_ids, warned, deleted, sanction,
@@ -564,7 +571,7 @@ fn what(app: &App, lang: Lang, actions: &[Action], settings: &GroupSettings) -> 
     } else {
         "what-warn"
     };
-    app.catalog.format(
+    app.catalog().format(
         lang,
         key,
         &[("minutes", crate::i18n::Arg::from(settings.mute_minutes))],
@@ -591,7 +598,7 @@ async fn notify_admins<R: TgBot>(
     };
     let what = what(app, lang, acted, settings);
     let text = render::admin_note(
-        &app.catalog,
+        &app.catalog(),
         lang,
         key,
         &target.title,
@@ -606,13 +613,13 @@ async fn notify_admins<R: TgBot>(
     let mut row = Vec::new();
     if sanctioned {
         row.push(InlineKeyboardButton::callback(
-            app.catalog.text(lang, "btn-undo"),
+            app.catalog().text(lang, "btn-undo"),
             super::feedback::undo_data(target),
         ));
     }
     if key != "notify-report" {
         row.push(InlineKeyboardButton::callback(
-            app.catalog.text(lang, "btn-confirm"),
+            app.catalog().text(lang, "btn-confirm"),
             super::feedback::confirm_data(target),
         ));
     }
@@ -661,7 +668,7 @@ pub(crate) async fn my_chat_member<R: TgBot>(
     );
     let mut texts = Vec::new();
     if new.is_present() && !old.is_present() {
-        texts.push(app.catalog.text(lang, "group-hello"));
+        texts.push(app.catalog().text(lang, "group-hello"));
     }
     if new.is_present() {
         let gained = (now_rights.delete && !was.delete) || (now_rights.restrict && !was.restrict);
@@ -686,7 +693,7 @@ pub(crate) async fn my_chat_member<R: TgBot>(
             tracing::error!(error = %e, "cannot record rights notices");
         }
         if lost && !new.is_privileged() {
-            texts.push(app.catalog.text(lang, "group-demoted"));
+            texts.push(app.catalog().text(lang, "group-demoted"));
         } else if gained || lost {
             texts.push(rights_text(&app, lang, now_rights));
         }
@@ -706,10 +713,10 @@ pub(crate) async fn my_chat_member<R: TgBot>(
 /// "My rights here: …".
 pub(crate) fn rights_text(app: &App, lang: Lang, r: Rights) -> String {
     let yes_no = |b: bool| {
-        app.catalog
+        app.catalog()
             .text(lang, if b { "word-yes" } else { "word-no" })
     };
-    app.catalog.format(
+    app.catalog().format(
         lang,
         "group-rights",
         &[

@@ -52,8 +52,8 @@ pub const REPORT_WINDOW: Duration = Duration::from_secs(10 * 60);
 pub struct App {
     /// Engine and conversations.
     pub guard: Guard,
-    /// Messages.
-    pub catalog: Catalog,
+    /// Messages (swapped whole by a reload).
+    catalog: arc_swap::ArcSwap<Catalog>,
     /// Persistent state (group state included, through [`crate::store::GroupStore`]).
     pub store: Arc<dyn Store>,
     /// Calm answers.
@@ -98,7 +98,7 @@ impl App {
     ) -> Arc<App> {
         Arc::new(App {
             guard,
-            catalog,
+            catalog: arc_swap::ArcSwap::from_pointee(catalog),
             store,
             batcher: Batcher::new(batch_delay),
             retry: RetryPolicy::default(),
@@ -129,6 +129,17 @@ impl App {
             app.ledger = ledger;
         }
         self
+    }
+
+    /// The messages in use now.
+    #[must_use]
+    pub fn catalog(&self) -> Arc<Catalog> {
+        self.catalog.load_full()
+    }
+
+    /// Use `catalog` for every later reply; returns the one replaced.
+    pub fn swap_catalog(&self, catalog: Catalog) -> Arc<Catalog> {
+        self.catalog.swap(Arc::new(catalog))
     }
 
     /// Take `chat`'s turn: waits for the messages of the chat that arrived before.
@@ -219,6 +230,28 @@ impl Drop for Inflight {
     }
 }
 
+/// Counts an update of `kind` on arrival and its handling time when dropped.
+pub(crate) struct Timed {
+    kind: &'static str,
+    start: std::time::Instant,
+}
+
+impl Timed {
+    pub(crate) fn start(kind: &'static str) -> Self {
+        crate::metrics::update(kind);
+        Timed {
+            kind,
+            start: std::time::Instant::now(),
+        }
+    }
+}
+
+impl Drop for Timed {
+    fn drop(&mut self) {
+        crate::metrics::handled(self.kind, self.start.elapsed());
+    }
+}
+
 /// Bound of the bot types the handlers work with (`Bot`, `Throttle<Bot>`).
 pub trait TgBot:
     Requester<Err = RequestError>
@@ -296,16 +329,21 @@ async fn routed<R: TgBot>(
     arrival: Arrival,
 ) -> HandlerResult {
     let update_id = update.id.0;
+    let _timed = Timed::start(match arrival {
+        Arrival::New => "message",
+        Arrival::Edited => "edited_message",
+    });
     let in_hand = InHand::new(app.ledger.clone(), update_id);
     // The image is read before the chat's turn is taken: a slow one holds up no chat.
-    let qr = if super::photos::image_of(&msg, &app.decoders.limits).is_some() {
-        let (bot, app, msg) = (bot.clone(), app.clone(), msg.clone());
-        tokio::spawn(async move { super::photos::qr_codes(&bot, &app, &msg, update_id).await })
-            .await
-            .unwrap_or_default()
-    } else {
-        Vec::new()
-    };
+    let qr =
+        if app.decoders.enabled && super::photos::image_of(&msg, &app.decoders.limits).is_some() {
+            let (bot, app, msg) = (bot.clone(), app.clone(), msg.clone());
+            tokio::spawn(async move { super::photos::qr_codes(&bot, &app, &msg, update_id).await })
+                .await
+                .unwrap_or_default()
+        } else {
+            Vec::new()
+        };
     let turn = app.turn(msg.chat.id.0).await;
     let task = tokio::spawn(async move {
         let Some(mut incoming) = transform(&msg) else {
@@ -346,6 +384,7 @@ async fn on_callback<R: TgBot>(
 ) -> HandlerResult {
     let update_id = update.id.0;
     let _in_hand = InHand::new(app.ledger.clone(), update_id);
+    let _timed = Timed::start("callback_query");
     let task = tokio::spawn(super::feedback::callback(bot, q, update_id, me, app));
     if let Err(e) = task.await {
         tracing::error!(
@@ -365,6 +404,7 @@ async fn on_my_chat_member<R: TgBot>(
 ) -> HandlerResult {
     let update_id = update.id.0;
     let _in_hand = InHand::new(app.ledger.clone(), update_id);
+    let _timed = Timed::start("my_chat_member");
     let task = tokio::spawn(super::group::my_chat_member(bot, change, update_id, app));
     if let Err(e) = task.await {
         tracing::error!(update_id, panicked = e.is_panic(), "my_chat_member failed");
@@ -375,6 +415,7 @@ async fn on_my_chat_member<R: TgBot>(
 async fn on_chat_member(change: ChatMemberUpdated, update: Update, app: Arc<App>) -> HandlerResult {
     let update_id = update.id.0;
     let _in_hand = InHand::new(app.ledger.clone(), update_id);
+    let _timed = Timed::start("chat_member");
     let task = tokio::spawn(super::group::chat_member(change, update_id, app));
     if let Err(e) = task.await {
         tracing::error!(update_id, panicked = e.is_panic(), "chat_member failed");

@@ -8,6 +8,7 @@
 //! twice. On stop, the stream waits (bounded) for the updates in hand, then confirms them.
 
 use std::collections::{BTreeSet, VecDeque};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
@@ -117,6 +118,7 @@ pub struct Listener<R> {
     allowed: Option<Vec<AllowedUpdate>>,
     token: StopToken,
     flag: Option<StopFlag>,
+    api_ok: Option<Arc<AtomicBool>>,
 }
 
 impl<R: Requester<Err = RequestError> + Clone + Send + Sync + 'static> Listener<R> {
@@ -139,7 +141,15 @@ impl<R: Requester<Err = RequestError> + Clone + Send + Sync + 'static> Listener<
             allowed: None,
             token,
             flag: Some(flag),
+            api_ok: None,
         }
+    }
+
+    /// Keep `flag` set to whether the last poll reached the Bot API (for `/readyz`).
+    #[must_use]
+    pub fn with_health(mut self, flag: Arc<AtomicBool>) -> Self {
+        self.api_ok = Some(flag);
+        self
     }
 }
 
@@ -151,6 +161,7 @@ struct State<R> {
     buffer: VecDeque<Update>,
     errors: u32,
     finished: bool,
+    api_ok: Option<Arc<AtomicBool>>,
 }
 
 impl<R: Requester<Err = RequestError> + Clone + Send + Sync + 'static> State<R> {
@@ -166,6 +177,12 @@ impl<R: Requester<Err = RequestError> + Clone + Send + Sync + 'static> State<R> 
             req = req.allowed_updates(a.clone());
         }
         req
+    }
+
+    fn health(&self, ok: bool) {
+        if let Some(f) = &self.api_ok {
+            f.store(ok, Ordering::Relaxed);
+        }
     }
 
     /// Wait for the updates in hand (bounded), then confirm them.
@@ -214,6 +231,7 @@ impl<R: Requester<Err = RequestError> + Clone + Send + Sync + 'static> State<R> 
             };
             match result {
                 Err(e) => {
+                    self.health(false);
                     self.errors = self.errors.saturating_add(1);
                     let wait = Duration::from_secs(1u64 << self.errors.min(6));
                     tokio::select! {
@@ -223,6 +241,7 @@ impl<R: Requester<Err = RequestError> + Clone + Send + Sync + 'static> State<R> 
                     return Some(Err(e));
                 }
                 Ok(updates) => {
+                    self.health(true);
                     self.errors = 0;
                     let got = updates.len();
                     for u in updates {
@@ -273,6 +292,7 @@ impl<'a, R: Requester<Err = RequestError> + Clone + Send + Sync + 'static> AsUpd
             buffer: VecDeque::new(),
             errors: 0,
             finished: false,
+            api_ok: self.api_ok.clone(),
         };
         stream::unfold(state, |mut s| async move {
             s.next().await.map(|item| (item, s))

@@ -1,9 +1,10 @@
 //! The Telegram bot: the only module that names teloxide types.
 //!
 //! `scamguard run` loads the configuration, the rules and the locales (refusing to start, exit
-//! 2, on any error in them), opens the database, and polls the Bot API until SIGINT or SIGTERM;
-//! then it stops polling, finishes the updates in hand (pending calm answers go out at once)
-//! and exits 0.
+//! 2, on any error in them), opens the database, starts the HTTP listener (health, metrics,
+//! and the webhook in webhook mode), and takes updates by long polling or the webhook until
+//! SIGINT or SIGTERM; then it stops taking updates, finishes those in hand (pending calm
+//! answers go out at once) and exits 0. SIGHUP reloads rules and locales.
 
 pub mod admins;
 pub mod batch;
@@ -11,12 +12,15 @@ pub mod commands;
 pub mod feedback;
 pub mod group;
 pub mod handlers;
+pub mod http;
 pub mod listener;
 pub mod photos;
 pub mod private;
+pub mod reload;
 pub mod render;
 pub mod send;
 pub mod transform;
+pub mod webhook;
 
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -27,7 +31,9 @@ use teloxide::dispatching::Dispatcher;
 use teloxide::error_handlers::ErrorHandler;
 use teloxide::prelude::*;
 
-use crate::config::Config;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use crate::config::{Config, LogFormat};
 use crate::engine::Engine;
 use crate::guard::Guard;
 use crate::i18n::Catalog;
@@ -36,36 +42,72 @@ use crate::store::{SqliteStore, Store};
 
 pub use handlers::{App, HandlerError, distribution, schema};
 
+/// Default log filter: teloxide's dispatcher logs unparsable updates in full (with their
+/// text), so it stays off.
+pub const DEFAULT_LOG_FILTER: &str = "info,teloxide::dispatching::dispatcher=off";
+
 /// Exit code for invalid configuration, rules or locales.
 const EXIT_INVALID: u8 = 2;
 /// How long processed-update marks and finished actions are kept.
 const KEEP_LOG: Duration = Duration::from_secs(7 * 24 * 3600);
 /// How often idle conversations are swept and old bookkeeping pruned.
 const MAINTENANCE_EVERY: Duration = Duration::from_secs(600);
+/// How often webhook mode asks the Bot API whether deliveries work (for `/readyz`).
+const API_PROBE_EVERY: Duration = Duration::from_secs(30);
 
 /// Arguments of `scamguard run`.
 #[derive(Debug, Default, clap::Args)]
 pub struct RunArgs {
-    /// Config file (TOML).
-    #[arg(long)]
+    /// Config file (TOML); every key can also be set by `SCAMGUARD_<SECTION>_<KEY>`.
+    #[arg(long, env = "SCAMGUARD_CONFIG")]
     pub config: Option<std::path::PathBuf>,
+    /// Rules directory (default: the rules built into the binary).
+    #[arg(long)]
+    pub rules: Option<std::path::PathBuf>,
+    /// Locales directory (default: the locales built into the binary).
+    #[arg(long)]
+    pub locales: Option<std::path::PathBuf>,
+    /// Log format: text or json.
+    #[arg(long, value_parser = ["text", "json"])]
+    pub log_format: Option<String>,
+}
+
+/// The configuration `scamguard run` would use: the file, the environment, then the flags.
+///
+/// # Errors
+/// Every problem of the configuration.
+pub fn configure(args: &RunArgs) -> Result<Config, crate::config::ConfigError> {
+    let mut config = Config::load(args.config.as_deref())?;
+    if let Some(r) = &args.rules {
+        config.rules_dir = Some(r.clone());
+    }
+    if let Some(l) = &args.locales {
+        config.locales_dir = Some(l.clone());
+    }
+    match args.log_format.as_deref() {
+        Some("json") => config.log_format = LogFormat::Json,
+        Some("text") => config.log_format = LogFormat::Text,
+        _ => {}
+    }
+    Ok(config)
 }
 
 /// Run the bot until SIGINT or SIGTERM.
 #[must_use]
 pub fn main(args: RunArgs) -> ExitCode {
-    init_logging();
-    let config = match Config::load(args.config.as_deref()) {
+    let config = match configure(&args) {
         Ok(c) => c,
         Err(e) => {
             eprintln!("{e}");
             return ExitCode::from(EXIT_INVALID);
         }
     };
+    init_logging(&config);
     let Some(token) = config.token.clone() else {
         eprintln!(
-            "no bot token: set {} or `token` in the config file",
-            crate::config::ENV_TOKEN
+            "no bot token: set {}, {} (a file holding it) or telegram.token in the config file",
+            crate::config::ENV_TOKEN,
+            crate::config::ENV_TOKEN_FILE,
         );
         return ExitCode::from(EXIT_INVALID);
     };
@@ -106,21 +148,28 @@ pub struct Loaded {
     pub store: Arc<dyn Store>,
 }
 
-/// Load and validate everything the bot needs before it talks to Telegram.
+/// Where `config` takes rules and locales from.
+#[must_use]
+pub fn sources(config: &Config) -> reload::Sources {
+    reload::Sources {
+        rules: config.rules_dir.clone(),
+        locales: config.locales_dir.clone(),
+    }
+}
+
+/// Load and validate everything the bot needs before it talks to Telegram. The database's
+/// directory is created if missing.
 pub fn load(config: &Config) -> Result<Loaded, String> {
-    let catalog = match &config.locales_dir {
-        Some(dir) => Catalog::load_dir(dir),
-        None => Catalog::embedded(),
+    let (engine, catalog) = sources(config).load()?;
+    if let Some(parent) = config
+        .database
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        && !parent.exists()
+    {
+        std::fs::create_dir_all(parent)
+            .map_err(|e| format!("{}: cannot create directory: {e}", parent.display()))?;
     }
-    .map_err(|e| e.to_string())?;
-    let engine = match &config.rules_dir {
-        Some(dir) => Engine::load_dir(dir),
-        None => Engine::embedded(&crate::engine::LoadOptions::default()),
-    }
-    .map_err(|e| e.to_string())?;
-    catalog
-        .check_rule_keys(engine.rules())
-        .map_err(|e| e.to_string())?;
     let store = SqliteStore::open(&config.database)
         .map_err(|e| format!("{}: {e}", config.database.display()))?;
     Ok(Loaded {
@@ -130,17 +179,19 @@ pub fn load(config: &Config) -> Result<Loaded, String> {
     })
 }
 
-fn init_logging() {
+fn init_logging(config: &Config) {
     use tracing_subscriber::EnvFilter;
-    // teloxide's dispatcher logs unparsable updates in full (with their text): keep it quiet
-    // unless RUST_LOG asks for it.
-    let filter = EnvFilter::try_from_default_env()
-        .unwrap_or_else(|_| EnvFilter::new("info,teloxide::dispatching::dispatcher=off"));
-    let _ = tracing_subscriber::fmt()
+    let filter = EnvFilter::try_new(&config.log_filter)
+        .unwrap_or_else(|_| EnvFilter::new(DEFAULT_LOG_FILTER));
+    let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
-        .with_writer(std::io::stderr)
-        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
-        .try_init();
+        .with_writer(std::io::stderr);
+    let _ = match config.log_format {
+        LogFormat::Json => builder.json().flatten_event(true).try_init(),
+        LogFormat::Text => builder
+            .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
+            .try_init(),
+    };
     // A panic message can quote the text being processed: log where, never what.
     std::panic::set_hook(Box::new(|info| {
         let at = info
@@ -193,16 +244,45 @@ fn make_bot(config: &Config, token: &str) -> Result<Bot, String> {
     }
 }
 
+/// Everything `serve` needs besides the bot.
+struct Running {
+    config: Config,
+    token: String,
+    app: Arc<App>,
+    ledger: Arc<listener::Ledger>,
+    health: Arc<http::Health>,
+    stop: tokio::sync::watch::Receiver<bool>,
+    inbox_rx: Option<(
+        tokio::sync::mpsc::Receiver<teloxide::types::Update>,
+        Arc<AtomicUsize>,
+    )>,
+}
+
 async fn run(config: Config, token: String, loaded: Loaded) -> Result<(), String> {
     let Loaded {
         engine,
         catalog,
         store,
     } = loaded;
+    // Signals are heard from the start: a stop during startup exits cleanly too.
+    let stop = spawn_signal_listener();
+    let prometheus = match crate::metrics::install() {
+        Ok(h) => Some(h),
+        Err(e) => {
+            tracing::warn!(error = %e, "metrics are off");
+            None
+        }
+    };
+    let version = engine.version();
+    crate::metrics::rules(None, &version, engine.rules().len());
     tracing::info!(
         rules = engine.rules().len(),
+        rules_version = %version,
+        rules_from = %config.rules_dir.as_ref().map_or_else(|| "built in".to_string(), |d| d.display().to_string()),
+        locales_from = %config.locales_dir.as_ref().map_or_else(|| "built in".to_string(), |d| d.display().to_string()),
         database = %config.database.display(),
         api_url = config.api_url.as_deref().unwrap_or("https://api.telegram.org"),
+        mode = if config.webhook.is_some() { "webhook" } else { "long polling" },
         batch_delay_ms = config.batch_delay.as_millis() as u64,
         "starting"
     );
@@ -225,18 +305,115 @@ async fn run(config: Config, token: String, loaded: Loaded) -> Result<(), String
     let _sweeper = sessions.spawn_sweeper(Duration::from_secs(60));
     let guard = Guard::new(engine, sessions);
     let ledger = listener::Ledger::new();
-    let app = App::new(guard, catalog, store.clone(), config.batch_delay).with_options(
+    let polling = config.webhook.is_none();
+    let mut app = App::new(guard, catalog, store.clone(), config.batch_delay).with_options(
         send::RetryPolicy::default(),
         &token,
-        Some(ledger.clone()),
+        polling.then(|| ledger.clone()),
+    );
+    if let Some(a) = Arc::get_mut(&mut app) {
+        a.decoders.enabled = config.qr;
+        a.decoders.limits.max_bytes = config.max_image_bytes;
+        a.decoders.limits.max_pixels = config.max_image_pixels;
+    }
+
+    // The HTTP listener: health and metrics in both modes, the webhook in webhook mode.
+    let health = Arc::new(http::Health::default());
+    let mut inbox_rx = None;
+    let server = match config.listen {
+        Some(addr) => {
+            let inbox = config.webhook.as_ref().map(|w| {
+                let (tx, rx) = tokio::sync::mpsc::channel(w.queue);
+                let queued = Arc::new(AtomicUsize::new(0));
+                inbox_rx = Some((rx, queued.clone()));
+                http::Inbox {
+                    path: w.path.clone(),
+                    secret: w.secret.clone(),
+                    max_body: w.max_body_bytes,
+                    tx,
+                    queued,
+                }
+            });
+            let counts = {
+                let app = app.clone();
+                Arc::new(move || (app.guard.engine().rules().len(), app.guard.sessions().len()))
+                    as Arc<dyn Fn() -> (usize, usize) + Send + Sync>
+            };
+            let state = Arc::new(http::HttpState {
+                health: health.clone(),
+                store: store.clone(),
+                guard: Some(counts),
+                prometheus,
+                inbox,
+            });
+            let listener = http::bind(addr).await?;
+            let local = listener.local_addr().map_or(addr, |a| a);
+            tracing::info!(listen = %local, "http listening");
+            let stop = stop.clone();
+            let health = health.clone();
+            Some(tokio::spawn(http::serve(
+                listener,
+                http::router(state),
+                async move {
+                    stopped(stop).await;
+                    health.stopping.store(true, Ordering::Relaxed);
+                    // Keep answering (503 for the webhook) while the updates in hand finish.
+                    std::future::pending::<()>().await;
+                },
+            )))
+        }
+        None => None,
+    };
+
+    let reloader = reload::spawn(
+        app.clone(),
+        sources(&config),
+        config.reload_watch,
+        config.reload_debounce,
     );
 
-    let bot = make_bot(&config, &token)?.throttle(teloxide::adaptors::throttle::Limits::default());
+    let bot = make_bot(&config, &token)?;
+    let running = Running {
+        config,
+        token,
+        app,
+        ledger,
+        health,
+        stop,
+        inbox_rx,
+    };
+    let result = if running.config.throttle {
+        serve(
+            bot.throttle(teloxide::adaptors::throttle::Limits::default()),
+            running,
+        )
+        .await
+    } else {
+        serve(bot, running).await
+    };
+    reloader.abort();
+    if let Some(s) = server {
+        s.abort();
+    }
+    result
+}
 
-    // Signals are heard from the start: a stop during startup exits cleanly too.
-    let stop = spawn_signal_listener();
+async fn serve<R>(bot: R, running: Running) -> Result<(), String>
+where
+    R: handlers::TgBot,
+    <R as teloxide::requests::Requester>::GetUpdates: Send,
+{
+    let Running {
+        config,
+        token,
+        app,
+        ledger,
+        health,
+        stop,
+        inbox_rx,
+    } = running;
 
-    // Wait for the Bot API (and check the token) before polling.
+    // Wait for the Bot API (and check the token) before taking updates.
     let startup_retry = send::RetryPolicy {
         attempts: 8,
         ..send::RetryPolicy::default()
@@ -249,10 +426,12 @@ async fn run(config: Config, token: String, loaded: Loaded) -> Result<(), String
             return Ok(());
         }
     };
+    health.api.store(true, Ordering::Relaxed);
     tracing::info!(bot = %me.username(), "connected");
 
+    let catalog = app.catalog();
     tokio::select! {
-        r = commands::register(&bot, &app.catalog, &app.retry) => {
+        r = commands::register(&bot, &catalog, &app.retry) => {
             if let Err(e) = r {
                 tracing::warn!(error = %send::redact(&e, &token), "setMyCommands failed; continuing");
             }
@@ -265,35 +444,55 @@ async fn run(config: Config, token: String, loaded: Loaded) -> Result<(), String
 
     let maintenance = tokio::spawn({
         let app = app.clone();
+        let bot = bot.clone();
+        let health = health.clone();
+        let webhook = config.webhook.is_some();
         async move {
             let mut tick = tokio::time::interval(MAINTENANCE_EVERY);
+            let mut probe = tokio::time::interval(API_PROBE_EVERY);
             tick.tick().await;
+            probe.tick().await;
             loop {
-                tick.tick().await;
-                let idle = app.guard.sessions().config().idle;
-                let n = app.batcher.sweep(idle, tokio::time::Instant::now());
-                app.sweep(tokio::time::Instant::now());
-                tracing::debug!(chats = n, "swept idle batch state");
-                prune(&app.store).await;
+                tokio::select! {
+                    _ = tick.tick() => {
+                        let idle = app.guard.sessions().config().idle;
+                        let n = app.batcher.sweep(idle, tokio::time::Instant::now());
+                        app.sweep(tokio::time::Instant::now());
+                        tracing::debug!(chats = n, "swept idle batch state");
+                        prune(&app.store).await;
+                    }
+                    // In webhook mode nothing else asks the Bot API regularly.
+                    _ = probe.tick(), if webhook => {
+                        match bot.get_webhook_info().send().await {
+                            Ok(info) => {
+                                health.api.store(true, Ordering::Relaxed);
+                                if let Some(m) = info.last_error_message {
+                                    tracing::warn!(pending = info.pending_update_count, error = %m, "Telegram reports a webhook delivery error");
+                                }
+                            }
+                            Err(_) => health.api.store(false, Ordering::Relaxed),
+                        }
+                    }
+                }
             }
         }
     });
 
-    let mut dispatcher =
-        Dispatcher::builder(bot.clone(), schema::<teloxide::adaptors::Throttle<Bot>>())
-            .dependencies(dptree::deps![app.clone()])
-            .distribution_function(distribution)
-            .default_handler({
-                let ledger = ledger.clone();
-                move |upd| {
-                    ledger.done(upd.id.0);
-                    Box::pin(async move {
-                        tracing::debug!(update_id = upd.id.0, "update ignored");
-                    })
-                }
-            })
-            .error_handler(Arc::new(HandlerErrors))
-            .build();
+    let mut dispatcher = Dispatcher::builder(bot.clone(), schema::<R>())
+        .dependencies(dptree::deps![app.clone()])
+        .distribution_function(distribution)
+        .default_handler({
+            let ledger = ledger.clone();
+            move |upd| {
+                ledger.done(upd.id.0);
+                crate::metrics::update("other");
+                Box::pin(async move {
+                    tracing::debug!(update_id = upd.id.0, "update ignored");
+                })
+            }
+        })
+        .error_handler(Arc::new(HandlerErrors))
+        .build();
 
     let shutdown = dispatcher.shutdown_token();
     let signals = tokio::spawn({
@@ -315,15 +514,25 @@ async fn run(config: Config, token: String, loaded: Loaded) -> Result<(), String
         }
     });
 
-    let listener = listener::Listener::new(bot, ledger).await;
-    let result = dispatcher
-        .try_dispatch_with_listener(
-            listener,
-            Arc::new(ListenerErrors {
-                token: token.clone(),
-            }),
-        )
-        .await;
+    let errors = Arc::new(ListenerErrors {
+        token: token.clone(),
+    });
+    let result = match (config.webhook, inbox_rx) {
+        (Some(w), Some((rx, queued))) => {
+            let listener = webhook::WebhookListener::new(bot, w, &token, rx, queued);
+            dispatcher
+                .try_dispatch_with_listener(listener, errors)
+                .await
+        }
+        _ => {
+            let listener = listener::Listener::new(bot, ledger)
+                .await
+                .with_health(health.api.clone());
+            dispatcher
+                .try_dispatch_with_listener(listener, errors)
+                .await
+        }
+    };
 
     maintenance.abort();
     signals.abort();

@@ -29,6 +29,8 @@ pub struct Decoders {
     queued: AtomicUsize,
     /// Limits checked before and during decoding.
     pub limits: ImageLimits,
+    /// Whether photos are searched for QR codes at all (`media.qr`).
+    pub enabled: bool,
 }
 
 impl Default for Decoders {
@@ -38,6 +40,7 @@ impl Default for Decoders {
             permits: Arc::new(Semaphore::new(cores)),
             queued: AtomicUsize::new(0),
             limits: ImageLimits::default(),
+            enabled: true,
         }
     }
 }

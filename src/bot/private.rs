@@ -115,7 +115,13 @@ pub(crate) async fn message<R: TgBot>(
     if let Role::Waiter(id) = role
         && let Some(calm) = app.batcher.wait(chat, id).await
     {
-        let text = render::calm(&app.catalog, calm.lang, calm.count, calm.level, &calm.chain);
+        let text = render::calm(
+            &app.catalog(),
+            calm.lang,
+            calm.count,
+            calm.level,
+            &calm.chain,
+        );
         if let Some(_slot) = app.inflight(chat) {
             let sent = Once::new(&app.store, chat, calm.last_message, "calm")
                 .once(&app.retry, &app.token, || {
@@ -123,6 +129,7 @@ pub(crate) async fn message<R: TgBot>(
                 })
                 .await;
             if sent.is_some() {
+                crate::metrics::action("calm", "done");
                 tracing::info!(update_id, chat = %app.chat_hash(chat), count = calm.count, level = %calm.level, "calm answer sent");
             }
         }
@@ -160,14 +167,14 @@ pub(crate) async fn send_warning<R: TgBot>(
         tracing::error!(update_id, error = %e, "cannot record warning");
         0
     });
-    let text = render::warning(&app.catalog, lang, view);
+    let text = render::warning(&app.catalog(), lang, view);
     let keyboard = InlineKeyboardMarkup::new(vec![vec![
         InlineKeyboardButton::callback(
-            app.catalog.text(lang, "fb-scam"),
+            app.catalog().text(lang, "fb-scam"),
             format!("fb:{}:{warning_id}", Verdict::Scam.as_str()),
         ),
         InlineKeyboardButton::callback(
-            app.catalog.text(lang, "fb-ok"),
+            app.catalog().text(lang, "fb-ok"),
             format!("fb:{}:{warning_id}", Verdict::NotScam.as_str()),
         ),
     ]]);
@@ -183,6 +190,8 @@ pub(crate) async fn send_warning<R: TgBot>(
         })
         .await;
     if sent.is_some() {
+        crate::metrics::warning(view.level, "private");
+        crate::metrics::action("warn", "done");
         tracing::info!(
             update_id,
             chat = %app.chat_hash(chat),

@@ -63,6 +63,18 @@ pub enum Failure {
     Final,
 }
 
+impl Failure {
+    /// The class, as counted in `/metrics`.
+    #[must_use]
+    pub fn name(self) -> &'static str {
+        match self {
+            Failure::Retry(_) => "retryable",
+            Failure::Ambiguous => "ambiguous",
+            Failure::Final => "final",
+        }
+    }
+}
+
 /// Classify a failed request.
 #[must_use]
 pub fn classify(e: &RequestError) -> Failure {
@@ -130,6 +142,7 @@ where
             Ok(v) => return Ok(v),
             Err(e) => {
                 let class = classify(&e);
+                crate::metrics::api_error(class.name());
                 attempt += 1;
                 let Failure::Retry(after) = class else {
                     return Err((e, class));
@@ -137,6 +150,7 @@ where
                 if attempt >= policy.attempts.max(1) {
                     return Err((e, class));
                 }
+                crate::metrics::api_retry();
                 let wait = if after.is_zero() {
                     policy.delay(attempt)
                 } else {

@@ -28,6 +28,7 @@ macro_rules! outln {
     ($($arg:tt)*) => { $crate::cli::write_stdout(format_args!("{}\n", format_args!($($arg)*))) };
 }
 pub mod check;
+pub mod config;
 pub mod eval;
 pub mod lint;
 

@@ -24,22 +24,32 @@ fn toml_str(s: &str) -> String {
 }
 
 impl Harness {
-    /// Starts the fake API and writes the config (`batch_delay_ms = 300`).
+    /// Starts the fake API and writes the config (`batch_delay_ms = 300`, HTTP on a free
+    /// port).
     ///
     /// # Panics
     /// If the temporary directory or the config cannot be written.
     pub async fn start() -> Self {
+        Self::start_with("").await
+    }
+
+    /// The same, with `extra` appended to the config (whole tables other than `[telegram]`,
+    /// `[private]` and `[http]`).
+    ///
+    /// # Panics
+    /// If the temporary directory or the config cannot be written.
+    pub async fn start_with(extra: &str) -> Self {
         let api = FakeBotApi::start(TOKEN).await;
         let dir = tempfile::tempdir().expect("tempdir");
         let db = dir.path().join("scamguard.db");
         let config = dir.path().join("config.toml");
         let rules = Path::new(env!("CARGO_MANIFEST_DIR")).join("rules");
         let text = format!(
-            "token = {}\napi_url = {}\ndatabase = {}\nrules_dir = {}\n\n[private]\nbatch_delay_ms = 300\n",
-            toml_str(TOKEN),
-            toml_str(&api.url()),
+            "database = {}\nrules = {}\n\n[telegram]\ntoken = {}\napi_url = {}\n\n[private]\nbatch_delay_ms = 300\n\n[http]\nlisten = \"127.0.0.1:0\"\n{extra}",
             toml_str(&db.to_string_lossy()),
             toml_str(&rules.to_string_lossy()),
+            toml_str(TOKEN),
+            toml_str(&api.url()),
         );
         std::fs::write(&config, text).expect("write config.toml");
         Self {
@@ -119,6 +129,36 @@ impl BotProcess {
         }
     }
 
+    /// The address of the HTTP listener, once the process has logged it.
+    #[must_use]
+    pub fn http_addr(&self) -> Option<std::net::SocketAddr> {
+        let log = self.log();
+        let line = log.lines().find(|l| l.contains("http listening"))?;
+        let at = line.find("listen=")? + "listen=".len();
+        line[at..].split_whitespace().next()?.parse().ok()
+    }
+
+    /// Wait (bounded) for the HTTP listener's address.
+    ///
+    /// # Panics
+    /// If it is not logged within `timeout`, or the process exits.
+    pub async fn wait_http(&mut self, timeout: Duration) -> std::net::SocketAddr {
+        let start = Instant::now();
+        loop {
+            if let Some(a) = self.http_addr() {
+                return a;
+            }
+            self.assert_running();
+            assert!(
+                start.elapsed() < timeout,
+                "{}: no HTTP listener within {timeout:?}\n{}",
+                self.label,
+                self.log()
+            );
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    }
+
     #[must_use]
     pub fn pid(&self) -> u32 {
         self.child.id()
@@ -140,6 +180,18 @@ impl BotProcess {
             .status()
             .expect("run kill");
         assert!(status.success(), "kill -TERM {} failed", self.pid());
+    }
+
+    /// Sends SIGHUP (reload), as `systemctl reload` would.
+    ///
+    /// # Panics
+    /// If `kill` cannot be run.
+    pub fn sighup(&self) {
+        let status = Command::new("kill")
+            .args(["-HUP", &self.pid().to_string()])
+            .status()
+            .expect("run kill");
+        assert!(status.success(), "kill -HUP {} failed", self.pid());
     }
 
     /// Kills the process at once (SIGKILL), as a crash would.

@@ -313,6 +313,8 @@ struct State {
     /// Updates with `update_id < confirmed` are confirmed and never delivered again.
     confirmed: i64,
     allowed_updates: Option<Vec<String>>,
+    /// The URL registered by `setWebhook` (empty: none).
+    webhook_url: String,
     calls: Vec<ApiCall>,
     sent: Vec<SentMessage>,
     next_message_id: i64,
@@ -484,6 +486,7 @@ impl FakeBotApi {
                 next_update_id: FIRST_UPDATE_ID,
                 confirmed: 0,
                 allowed_updates: None,
+                webhook_url: String::new(),
                 calls: Vec::new(),
                 sent: Vec::new(),
                 next_message_id: 1,
@@ -1653,11 +1656,17 @@ async fn call(shared: &Arc<Shared>, method: &str, p: &Value) -> Reply {
                 .iter()
                 .filter(|u| u["update_id"].as_i64().unwrap_or_default() >= st.confirmed)
                 .count();
+            let url = st.webhook_url.clone();
             ok(
-                json!({ "url": "", "has_custom_certificate": false, "pending_update_count": pending }),
+                json!({ "url": url, "has_custom_certificate": false, "pending_update_count": pending }),
             )
         }
+        "setwebhook" => {
+            shared.lock().webhook_url = p["url"].as_str().unwrap_or_default().to_string();
+            ok(json!(true))
+        }
         "deletewebhook" => {
+            shared.lock().webhook_url.clear();
             if bool_param(p, "drop_pending_updates") {
                 let mut st = shared.lock();
                 st.confirmed = st.next_update_id;
