@@ -14,6 +14,7 @@ pub mod group;
 pub mod handlers;
 pub mod http;
 pub mod listener;
+pub mod pace;
 pub mod photos;
 pub mod private;
 pub mod reload;
@@ -382,15 +383,12 @@ async fn run(config: Config, token: String, loaded: Loaded) -> Result<(), String
         stop,
         inbox_rx,
     };
-    let result = if running.config.throttle {
-        serve(
-            bot.throttle(teloxide::adaptors::throttle::Limits::default()),
-            running,
-        )
-        .await
-    } else {
-        serve(bot, running).await
-    };
+    // Messages are paced before they are recorded as started (see `pace`), not inside the
+    // request: a crash while one waits must leave it not started.
+    if running.config.throttle {
+        pace::enable(pace::Limits::default());
+    }
+    let result = serve(bot, running).await;
     reloader.abort();
     if let Some(s) = server {
         s.abort();

@@ -191,9 +191,12 @@ impl Once {
         }
     }
 
-    /// Record `pending`; `false` when the action is done or possibly done already. If the
+    /// Wait for a message slot ([`super::pace`]), then record `pending`; `false` when the action is done or possibly done already. If the
     /// store itself fails the action goes ahead (a missing reply is worse than a repeated one).
     pub async fn begin(&self) -> bool {
+        // Wait for a slot before anything is recorded: a crash while waiting leaves the action
+        // not started, and the replayed update does it.
+        super::pace::wait(self.chat).await;
         let (chat, message_id, kind) = (self.chat, self.message_id, self.kind);
         let now = crate::conversation::Timestamp::now().0;
         match blocking(&self.store, move |s| {

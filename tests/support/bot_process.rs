@@ -39,11 +39,18 @@ impl Harness {
     /// # Panics
     /// If the temporary directory or the config cannot be written.
     pub async fn start_with(extra: &str) -> Self {
+        Self::start_with_rules(&Path::new(env!("CARGO_MANIFEST_DIR")).join("rules"), extra).await
+    }
+
+    /// The same, with the rules read from `rules`.
+    ///
+    /// # Panics
+    /// If the temporary directory or the config cannot be written.
+    pub async fn start_with_rules(rules: &Path, extra: &str) -> Self {
         let api = FakeBotApi::start(TOKEN).await;
         let dir = tempfile::tempdir().expect("tempdir");
         let db = dir.path().join("scamguard.db");
         let config = dir.path().join("config.toml");
-        let rules = Path::new(env!("CARGO_MANIFEST_DIR")).join("rules");
         let text = format!(
             "database = {}\nrules = {}\n\n[telegram]\ntoken = {}\napi_url = {}\n\n[private]\nbatch_delay_ms = 300\n\n[http]\nlisten = \"127.0.0.1:0\"\n{extra}",
             toml_str(&db.to_string_lossy()),
@@ -121,6 +128,17 @@ impl BotProcess {
             .stderr(err)
             .spawn()
             .expect("spawn scamguard");
+        Self {
+            label: label.to_owned(),
+            child,
+            log: log.to_path_buf(),
+            exit: None,
+        }
+    }
+
+    /// A process started elsewhere, logging to `log`.
+    #[must_use]
+    pub fn adopt(label: &str, child: Child, log: &Path) -> Self {
         Self {
             label: label.to_owned(),
             child,

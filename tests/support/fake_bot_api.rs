@@ -1475,6 +1475,28 @@ fn form_to_json(form: &str, into: &mut Map<String, Value>) {
     }
 }
 
+/// The text fields of a multipart body (file parts are skipped).
+fn multipart_fields(body: &str, boundary: &str, into: &mut Map<String, Value>) {
+    for part in body.split(&format!("--{boundary}")) {
+        let Some((head, value)) = part.split_once("\r\n\r\n") else {
+            continue;
+        };
+        if head.contains("filename=") {
+            continue;
+        }
+        let Some(name) = head
+            .split("name=\"")
+            .nth(1)
+            .and_then(|r| r.split('"').next())
+        else {
+            continue;
+        };
+        let v = value.strip_suffix("\r\n").unwrap_or(value).to_string();
+        let value = serde_json::from_str::<Value>(&v).unwrap_or(Value::String(v));
+        into.insert(name.to_string(), value);
+    }
+}
+
 fn request_params(req: &HttpRequest) -> Result<Value, String> {
     let mut params = Map::new();
     form_to_json(&req.query, &mut params);
@@ -1490,6 +1512,17 @@ fn request_params(req: &HttpRequest) -> Result<Value, String> {
         form_to_json(&text, &mut params);
     } else if ctype.contains("multipart/form-data") {
         params.insert("_multipart_bytes".into(), json!(req.body.len()));
+        if let Some(b) = ctype.split("boundary=").nth(1) {
+            // The boundary as sent (the header was lowercased above).
+            let raw = req
+                .headers
+                .get("content-type")
+                .and_then(|v| v.split("boundary=").nth(1))
+                .unwrap_or(b)
+                .trim_matches('"')
+                .to_string();
+            multipart_fields(&text, &raw, &mut params);
+        }
     } else {
         match serde_json::from_slice::<Value>(&req.body) {
             Ok(Value::Object(obj)) => params.extend(obj),
