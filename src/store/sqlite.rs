@@ -115,7 +115,35 @@ const MIGRATIONS: &[&str] = &[
 /// SQLite-backed [`Store`].
 pub struct SqliteStore {
     conn: Mutex<Connection>,
+    /// Dropping it stops the checkpoint thread (WAL mode only).
+    checkpointer: Option<std::sync::mpsc::Sender<()>>,
     salt: Vec<u8>,
+}
+
+/// How often the WAL is checkpointed into the database.
+const CHECKPOINT_EVERY: Duration = Duration::from_millis(500);
+
+/// Checkpoint the WAL of `path` every [`CHECKPOINT_EVERY`] from a connection of its own, until
+/// the returned sender is dropped. PASSIVE: never waits for, or blocks, the writer.
+fn spawn_checkpointer(path: &Path) -> StoreResult<std::sync::mpsc::Sender<()>> {
+    let conn = Connection::open(path)?;
+    conn.busy_timeout(Duration::from_millis(100))?;
+    let (tx, rx) = std::sync::mpsc::channel::<()>();
+    std::thread::Builder::new()
+        .name("sqlite-checkpoint".into())
+        .spawn(move || {
+            while let Err(std::sync::mpsc::RecvTimeoutError::Timeout) =
+                rx.recv_timeout(CHECKPOINT_EVERY)
+            {
+                if let Err(e) = conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(())) {
+                    tracing::warn!(error = %e, "WAL checkpoint failed; retried later");
+                }
+            }
+            // A last full checkpoint, so the database file is complete on a clean stop.
+            let _ = conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()));
+        })
+        .map_err(|e| StoreError::Other(format!("cannot start the checkpoint thread: {e}")))?;
+    Ok(tx)
 }
 
 impl std::fmt::Debug for SqliteStore {
@@ -134,12 +162,26 @@ impl SqliteStore {
         let conn = Connection::open(path)?;
         conn.busy_timeout(Duration::from_secs(5))?;
         // WAL is not available for every file system; fall back silently to the default.
-        let _: Option<String> = conn
+        let mode: Option<String> = conn
             .query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))
             .optional()
             .unwrap_or(None);
         conn.execute_batch("PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;")?;
-        SqliteStore::init(conn)
+        // Every hot statement is prepared once (`prepare_cached`).
+        conn.set_prepared_statement_cache_capacity(64);
+        let wal = mode.is_some_and(|m| m.eq_ignore_ascii_case("wal"));
+        let checkpointer = if wal {
+            // Checkpoints (the only fsyncs in WAL mode with synchronous = NORMAL) run on their
+            // own connection and thread: done by the committing connection, they stalled every
+            // store call behind the lock for tens of milliseconds (BENCHMARKS.md, "Load").
+            conn.execute_batch("PRAGMA wal_autocheckpoint = 0;")?;
+            Some(spawn_checkpointer(path)?)
+        } else {
+            None
+        };
+        let mut store = SqliteStore::init(conn)?;
+        store.checkpointer = checkpointer;
+        Ok(store)
     }
 
     /// A private in-memory database (tests).
@@ -155,6 +197,7 @@ impl SqliteStore {
             })?;
         Ok(SqliteStore {
             conn: Mutex::new(conn),
+            checkpointer: None,
             salt,
         })
     }
@@ -209,12 +252,13 @@ impl Store for SqliteStore {
 
     fn set_lang(&self, user: i64, lang: &str, now: Millis) -> StoreResult<()> {
         let h = self.chat_hash(user);
-        self.conn().execute(
-            "INSERT INTO user_prefs (user_hash, lang, updated_at) VALUES (?1, ?2, ?3)
+        self.conn()
+            .prepare_cached(
+                "INSERT INTO user_prefs (user_hash, lang, updated_at) VALUES (?1, ?2, ?3)
              ON CONFLICT (user_hash) DO UPDATE SET lang = excluded.lang,
                                                    updated_at = excluded.updated_at",
-            params![h, lang, ms(now)],
-        )?;
+            )?
+            .execute(params![h, lang, ms(now)])?;
         Ok(())
     }
 
@@ -227,10 +271,10 @@ impl Store for SqliteStore {
     ) -> StoreResult<i64> {
         let h = self.chat_hash(chat);
         let conn = self.conn();
-        conn.execute(
+        conn.prepare_cached(
             "INSERT INTO warnings (created_at, chat_hash, rule_ids, level) VALUES (?1, ?2, ?3, ?4)",
-            params![ms(now), h, join_ids(rule_ids), level],
-        )?;
+        )?
+        .execute(params![ms(now), h, join_ids(rule_ids), level])?;
         Ok(conn.last_insert_rowid())
     }
 
@@ -240,13 +284,15 @@ impl Store for SqliteStore {
         verdict: Verdict,
         now: Millis,
     ) -> StoreResult<FeedbackOutcome> {
-        let n = self.conn().execute(
-            "INSERT INTO feedback (created_at, chat_hash, warning_id, verdict, rule_ids, level)
+        let n = self
+            .conn()
+            .prepare_cached(
+                "INSERT INTO feedback (created_at, chat_hash, warning_id, verdict, rule_ids, level)
              SELECT ?1, chat_hash, id, ?2, rule_ids, level FROM warnings WHERE id = ?3
              ON CONFLICT (warning_id) DO UPDATE SET verdict = excluded.verdict,
                                                     created_at = excluded.created_at",
-            params![ms(now), verdict.as_str(), warning_id],
-        )?;
+            )?
+            .execute(params![ms(now), verdict.as_str(), warning_id])?;
         Ok(if n == 0 {
             FeedbackOutcome::UnknownWarning
         } else {
@@ -274,11 +320,11 @@ impl Store for SqliteStore {
     }
 
     fn begin_update(&self, update_id: u32, now: Millis) -> StoreResult<UpdateState> {
-        let (attempts, done): (i64, bool) = self.conn().query_row(
-            "INSERT INTO processed_updates (update_id, at, attempts, done) VALUES (?1, ?2, 1, 0)
+        let (attempts, done): (i64, bool) = self.conn().prepare_cached("INSERT INTO processed_updates (update_id, at, attempts, done) VALUES (?1, ?2, 1, 0)
              ON CONFLICT (update_id) DO UPDATE
                  SET attempts = attempts + (1 - done), at = excluded.at
-             RETURNING attempts, done",
+             RETURNING attempts, done")?
+.query_row(
             params![update_id, ms(now)],
             |r| Ok((r.get(0)?, r.get(1)?)),
         )?;
@@ -290,9 +336,9 @@ impl Store for SqliteStore {
     }
 
     fn mark_update(&self, update_id: u32, now: Millis) -> StoreResult<()> {
-        self.conn().execute(
-            "INSERT INTO processed_updates (update_id, at, attempts, done) VALUES (?1, ?2, 1, 1)
-             ON CONFLICT (update_id) DO UPDATE SET done = 1, at = excluded.at",
+        self.conn().prepare_cached("INSERT INTO processed_updates (update_id, at, attempts, done) VALUES (?1, ?2, 1, 1)
+             ON CONFLICT (update_id) DO UPDATE SET done = 1, at = excluded.at")?
+.execute(
             params![update_id, ms(now)],
         )?;
         Ok(())
@@ -309,21 +355,20 @@ impl Store for SqliteStore {
         let mut conn = self.conn();
         let tx = conn.transaction()?;
         let status: Option<String> = tx
-            .query_row(
+            .prepare_cached(
                 "SELECT status FROM actions WHERE chat_hash = ?1 AND message_id = ?2 AND kind = ?3",
-                params![h, message_id, kind],
-                |r| r.get(0),
-            )
+            )?
+            .query_row(params![h, message_id, kind], |r| r.get(0))
             .optional()?;
         let begin = match status.as_deref() {
             None | Some("failed") => {
-                tx.execute(
+                tx.prepare_cached(
                     "INSERT INTO actions (chat_hash, message_id, kind, status, at)
                      VALUES (?1, ?2, ?3, 'pending', ?4)
                      ON CONFLICT (chat_hash, message_id, kind)
                      DO UPDATE SET status = 'pending', at = excluded.at",
-                    params![h, message_id, kind, ms(now)],
-                )?;
+                )?
+                .execute(params![h, message_id, kind, ms(now)])?;
                 Begin::Go
             }
             Some("done") => Begin::Done,
@@ -342,32 +387,35 @@ impl Store for SqliteStore {
         now: Millis,
     ) -> StoreResult<()> {
         let h = self.chat_hash(chat);
-        self.conn().execute(
-            "INSERT INTO actions (chat_hash, message_id, kind, status, at)
+        self.conn()
+            .prepare_cached(
+                "INSERT INTO actions (chat_hash, message_id, kind, status, at)
              VALUES (?1, ?2, ?3, ?4, ?5)
              ON CONFLICT (chat_hash, message_id, kind)
              DO UPDATE SET status = excluded.status, at = excluded.at",
-            params![h, message_id, kind, status.as_str(), ms(now)],
-        )?;
+            )?
+            .execute(params![h, message_id, kind, status.as_str(), ms(now)])?;
         Ok(())
     }
 
     fn recover(&self) -> StoreResult<usize> {
-        Ok(self.conn().execute(
-            "UPDATE actions SET status = 'unknown' WHERE status = 'pending'",
-            [],
-        )?)
+        Ok(self
+            .conn()
+            .prepare_cached("UPDATE actions SET status = 'unknown' WHERE status = 'pending'")?
+            .execute([])?)
     }
 
     fn prune(&self, before: Millis) -> StoreResult<Pruned> {
         let mut conn = self.conn();
         let tx = conn.transaction()?;
-        let updates = tx.execute("DELETE FROM processed_updates WHERE at < ?1", [ms(before)])?;
-        let actions = tx.execute(
-            "DELETE FROM actions WHERE at < ?1 AND status != 'pending'",
-            [ms(before)],
-        )?;
-        tx.execute("DELETE FROM moderation_log WHERE at < ?1", [ms(before)])?;
+        let updates = tx
+            .prepare_cached("DELETE FROM processed_updates WHERE at < ?1")?
+            .execute([ms(before)])?;
+        let actions = tx
+            .prepare_cached("DELETE FROM actions WHERE at < ?1 AND status != 'pending'")?
+            .execute([ms(before)])?;
+        tx.prepare_cached("DELETE FROM moderation_log WHERE at < ?1")?
+            .execute([ms(before)])?;
         tx.commit()?;
         Ok(Pruned { updates, actions })
     }
@@ -403,12 +451,14 @@ impl GroupStore for SqliteStore {
 
     fn set_group_settings(&self, chat: i64, s: &GroupSettings, now: Millis) -> StoreResult<()> {
         let h = self.chat_hash(chat);
-        self.conn().execute(
-            "INSERT OR REPLACE INTO group_settings
+        self.conn()
+            .prepare_cached(
+                "INSERT OR REPLACE INTO group_settings
                  (chat_hash, on_warning, on_danger, threshold, mute_minutes, dry_run,
                   notify_admins, newcomer_days, newcomer_messages, lang, updated_at)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
-            params![
+            )?
+            .execute(params![
                 h,
                 s.on_warning.as_str(),
                 s.on_danger.as_str(),
@@ -420,8 +470,7 @@ impl GroupStore for SqliteStore {
                 s.newcomer_messages,
                 s.lang,
                 ms(now)
-            ],
-        )?;
+            ])?;
         Ok(())
     }
 
@@ -447,27 +496,31 @@ impl GroupStore for SqliteStore {
 
     fn note_join(&self, chat: i64, user: i64, now: Millis) -> StoreResult<()> {
         let (c, u) = (self.chat_hash(chat), self.chat_hash(user));
-        self.conn().execute(
-            "INSERT INTO group_members (chat_hash, user_hash, joined_at, last_seen)
+        self.conn()
+            .prepare_cached(
+                "INSERT INTO group_members (chat_hash, user_hash, joined_at, last_seen)
              VALUES (?1, ?2, ?3, ?3)
              ON CONFLICT (chat_hash, user_hash)
              DO UPDATE SET joined_at = excluded.joined_at, last_seen = excluded.last_seen",
-            params![c, u, ms(now)],
-        )?;
+            )?
+            .execute(params![c, u, ms(now)])?;
         Ok(())
     }
 
     fn note_message(&self, chat: i64, user: i64, now: Millis) -> StoreResult<MemberRecord> {
         let (c, u) = (self.chat_hash(chat), self.chat_hash(user));
-        let (joined_at, messages, trusted): (Option<i64>, u32, bool) = self.conn().query_row(
-            "INSERT INTO group_members (chat_hash, user_hash, messages, last_seen)
+        let (joined_at, messages, trusted): (Option<i64>, u32, bool) = self
+            .conn()
+            .prepare_cached(
+                "INSERT INTO group_members (chat_hash, user_hash, messages, last_seen)
              VALUES (?1, ?2, 1, ?3)
              ON CONFLICT (chat_hash, user_hash)
              DO UPDATE SET messages = messages + 1, last_seen = excluded.last_seen
              RETURNING joined_at, messages, trusted",
-            params![c, u, ms(now)],
-            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
-        )?;
+            )?
+            .query_row(params![c, u, ms(now)], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+            })?;
         Ok(MemberRecord {
             joined_at: joined_at.map(|t| t.max(0) as Millis),
             messages: messages.saturating_sub(1),
@@ -479,38 +532,43 @@ impl GroupStore for SqliteStore {
         let (c, u) = (self.chat_hash(chat), self.chat_hash(user));
         let conn = self.conn();
         let before: Option<bool> = conn
-            .query_row(
+            .prepare_cached(
                 "SELECT trusted FROM group_members WHERE chat_hash = ?1 AND user_hash = ?2",
-                [&c, &u],
-                |r| r.get(0),
-            )
+            )?
+            .query_row([&c, &u], |r| r.get(0))
             .optional()?;
-        conn.execute(
+        conn.prepare_cached(
             "INSERT INTO group_members (chat_hash, user_hash, trusted, last_seen)
              VALUES (?1, ?2, ?3, ?4)
              ON CONFLICT (chat_hash, user_hash) DO UPDATE SET trusted = excluded.trusted",
-            params![c, u, trusted, ms(now)],
-        )?;
+        )?
+        .execute(params![c, u, trusted, ms(now)])?;
         Ok(before.unwrap_or(false) != trusted)
     }
 
     fn trusted_count(&self, chat: i64) -> StoreResult<u64> {
         let c = self.chat_hash(chat);
-        let n: i64 = self.conn().query_row(
-            "SELECT COUNT(*) FROM group_members WHERE chat_hash = ?1 AND trusted = 1",
-            [c],
-            |r| r.get(0),
-        )?;
+        let n: i64 = self
+            .conn()
+            .prepare_cached(
+                "SELECT COUNT(*) FROM group_members WHERE chat_hash = ?1 AND trusted = 1",
+            )?
+            .query_row([c], |r| r.get(0))?;
         Ok(n.max(0) as u64)
     }
 
     fn bump(&self, chat: i64, counter: Counter, n: u64) -> StoreResult<()> {
         let c = self.chat_hash(chat);
-        self.conn().execute(
-            "INSERT INTO group_counters (chat_hash, name, value) VALUES (?1, ?2, ?3)
+        self.conn()
+            .prepare_cached(
+                "INSERT INTO group_counters (chat_hash, name, value) VALUES (?1, ?2, ?3)
              ON CONFLICT (chat_hash, name) DO UPDATE SET value = value + excluded.value",
-            params![c, counter.as_str(), i64::try_from(n).unwrap_or(i64::MAX)],
-        )?;
+            )?
+            .execute(params![
+                c,
+                counter.as_str(),
+                i64::try_from(n).unwrap_or(i64::MAX)
+            ])?;
         Ok(())
     }
 
@@ -543,9 +601,9 @@ impl GroupStore for SqliteStore {
     ) -> StoreResult<i64> {
         let (c, u) = (self.chat_hash(chat), self.chat_hash(user));
         let conn = self.conn();
-        conn.execute(
-            "INSERT INTO moderation_log (at, chat_hash, user_hash, rule_ids, level, action, outcome)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        conn.prepare_cached("INSERT INTO moderation_log (at, chat_hash, user_hash, rule_ids, level, action, outcome)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)")?
+.execute(
             params![
                 ms(now),
                 c,
@@ -579,19 +637,20 @@ impl GroupStore for SqliteStore {
 
     fn first_notice(&self, chat: i64, kind: &str, now: Millis) -> StoreResult<bool> {
         let c = self.chat_hash(chat);
-        let n = self.conn().execute(
-            "INSERT OR IGNORE INTO group_notices (chat_hash, kind, at) VALUES (?1, ?2, ?3)",
-            params![c, kind, ms(now)],
-        )?;
+        let n = self
+            .conn()
+            .prepare_cached(
+                "INSERT OR IGNORE INTO group_notices (chat_hash, kind, at) VALUES (?1, ?2, ?3)",
+            )?
+            .execute(params![c, kind, ms(now)])?;
         Ok(n == 1)
     }
 
     fn clear_notice(&self, chat: i64, kind: &str) -> StoreResult<()> {
         let c = self.chat_hash(chat);
-        self.conn().execute(
-            "DELETE FROM group_notices WHERE chat_hash = ?1 AND kind = ?2",
-            params![c, kind],
-        )?;
+        self.conn()
+            .prepare_cached("DELETE FROM group_notices WHERE chat_hash = ?1 AND kind = ?2")?
+            .execute(params![c, kind])?;
         Ok(())
     }
 }
