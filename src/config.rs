@@ -713,6 +713,14 @@ fn build(found: &Found, env: &dyn Fn(&str) -> Option<String>, errors: &mut Vec<S
         })
     });
 
+    if let Some(f) = v.str("log", "filter")
+        && let Err(e) = tracing_subscriber::EnvFilter::try_new(&f)
+    {
+        errors.push(format!(
+            "{}: `{f}` is not a log filter ({e}); e.g. `info` or `warn,scamguard=debug`",
+            v.origin("log", "filter")
+        ));
+    }
     let path = |name: &str| v.str("", name).map(PathBuf::from);
     let database = path("database").unwrap_or_else(|| default_database(env));
     let log_format = match v.str("log", "format").as_deref() {

@@ -88,26 +88,86 @@ impl Ledger {
     }
 }
 
-/// Marks an update done when dropped (also on early returns and panics).
+/// Marks an update done when dropped (also on early returns and panics), and counts it: an
+/// update of its kind on arrival, its handling time when it is done (handled and
+/// confirmable; a calm answer still owed to the chat does not count).
 #[derive(Debug)]
 pub struct InHand {
     ledger: Option<Arc<Ledger>>,
+    gate: Option<Arc<Gate>>,
     id: u32,
+    kind: &'static str,
+    since: std::time::Instant,
 }
 
 impl InHand {
-    /// Update `id` of `ledger` (no ledger: a no-op, as in tests without the listener).
+    /// Update `id` of `ledger` (no ledger: only counted, as in webhook mode and tests).
     #[must_use]
-    pub fn new(ledger: Option<Arc<Ledger>>, id: u32) -> Self {
-        InHand { ledger, id }
+    pub fn new(ledger: Option<Arc<Ledger>>, id: u32, kind: &'static str) -> Self {
+        crate::metrics::update(kind);
+        InHand {
+            ledger,
+            gate: None,
+            id,
+            kind,
+            since: std::time::Instant::now(),
+        }
+    }
+
+    /// The same, giving back the update's place in `gate` when done.
+    #[must_use]
+    pub fn gated(mut self, gate: Option<Arc<Gate>>) -> Self {
+        self.gate = gate;
+        self
     }
 }
 
 impl Drop for InHand {
     fn drop(&mut self) {
+        crate::metrics::handled(self.kind, self.since.elapsed());
         if let Some(l) = &self.ledger {
             l.done(self.id);
         }
+        if let Some(g) = &self.gate {
+            g.release();
+        }
+    }
+}
+
+/// At most so many updates in hand at once: the listener takes a place before it hands an
+/// update to the dispatcher (which would otherwise run every update it is given at once), and
+/// the handler gives it back when done. Full, the listener stops taking updates, its queue
+/// fills, and the webhook answers 503: memory stays bounded under any load.
+#[derive(Debug)]
+pub struct Gate {
+    places: tokio::sync::Semaphore,
+}
+
+impl Gate {
+    /// A gate with `places` places.
+    #[must_use]
+    pub fn new(places: usize) -> Arc<Gate> {
+        Arc::new(Gate {
+            places: tokio::sync::Semaphore::new(places),
+        })
+    }
+
+    /// Wait for a place (kept until [`Gate::release`]).
+    pub async fn enter(&self) {
+        if let Ok(p) = self.places.acquire().await {
+            p.forget();
+        }
+    }
+
+    /// Give a place back.
+    pub fn release(&self) {
+        self.places.add_permits(1);
+    }
+
+    /// Places free now.
+    #[must_use]
+    pub fn free(&self) -> usize {
+        self.places.available_permits()
     }
 }
 
@@ -359,8 +419,8 @@ mod tests {
     fn in_hand_guard_releases_on_drop() {
         let l = Ledger::new();
         assert!(l.admit(1, true));
-        drop(InHand::new(Some(l.clone()), 1));
+        drop(InHand::new(Some(l.clone()), 1, "message"));
         assert_eq!(l.in_hand(), 0);
-        drop(InHand::new(None, 1));
+        drop(InHand::new(None, 1, "message"));
     }
 }

@@ -53,6 +53,8 @@ const EXIT_INVALID: u8 = 2;
 const KEEP_LOG: Duration = Duration::from_secs(7 * 24 * 3600);
 /// How often idle conversations are swept and old bookkeeping pruned.
 const MAINTENANCE_EVERY: Duration = Duration::from_secs(600);
+/// Updates in hand at most in webhook mode (see [`listener::Gate`]).
+const MAX_IN_HAND: usize = 1024;
 /// How often webhook mode asks the Bot API whether deliveries work (for `/readyz`).
 const API_PROBE_EVERY: Duration = Duration::from_secs(30);
 
@@ -257,6 +259,7 @@ struct Running {
         tokio::sync::mpsc::Receiver<teloxide::types::Update>,
         Arc<AtomicUsize>,
     )>,
+    gate: Arc<listener::Gate>,
 }
 
 async fn run(config: Config, token: String, loaded: Loaded) -> Result<(), String> {
@@ -312,7 +315,11 @@ async fn run(config: Config, token: String, loaded: Loaded) -> Result<(), String
         &token,
         polling.then(|| ledger.clone()),
     );
+    let gate = listener::Gate::new(MAX_IN_HAND);
     if let Some(a) = Arc::get_mut(&mut app) {
+        if !polling {
+            a.gate = Some(gate.clone());
+        }
         a.decoders.enabled = config.qr;
         a.decoders.limits.max_bytes = config.max_image_bytes;
         a.decoders.limits.max_pixels = config.max_image_pixels;
@@ -382,6 +389,7 @@ async fn run(config: Config, token: String, loaded: Loaded) -> Result<(), String
         health,
         stop,
         inbox_rx,
+        gate,
     };
     // Messages are paced before they are recorded as started (see `pace`), not inside the
     // request: a crash while one waits must leave it not started.
@@ -409,6 +417,7 @@ where
         health,
         stop,
         inbox_rx,
+        gate,
     } = running;
 
     // Wait for the Bot API (and check the token) before taking updates.
@@ -481,8 +490,12 @@ where
         .distribution_function(distribution)
         .default_handler({
             let ledger = ledger.clone();
+            let gate = app.gate.clone();
             move |upd| {
                 ledger.done(upd.id.0);
+                if let Some(g) = &gate {
+                    g.release();
+                }
                 crate::metrics::update("other");
                 Box::pin(async move {
                     tracing::debug!(update_id = upd.id.0, "update ignored");
@@ -517,7 +530,7 @@ where
     });
     let result = match (config.webhook, inbox_rx) {
         (Some(w), Some((rx, queued))) => {
-            let listener = webhook::WebhookListener::new(bot, w, &token, rx, queued);
+            let listener = webhook::WebhookListener::new(bot, w, &token, rx, queued, gate);
             dispatcher
                 .try_dispatch_with_listener(listener, errors)
                 .await

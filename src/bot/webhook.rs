@@ -11,10 +11,11 @@ use futures_util::stream::{self, BoxStream, StreamExt};
 use teloxide::RequestError;
 use teloxide::prelude::*;
 use teloxide::stop::{StopFlag, StopToken, mk_stop_token};
-use teloxide::types::{AllowedUpdate, Update};
+use teloxide::types::{AllowedUpdate, Update, UpdateKind};
 use teloxide::update_listeners::{AsUpdateStream, UpdateListener};
 use tokio::sync::mpsc;
 
+use super::listener::Gate;
 use super::send::{RetryPolicy, redact, with_retry};
 use crate::config::Webhook;
 
@@ -25,19 +26,22 @@ pub struct WebhookListener<R> {
     token: String,
     rx: Option<mpsc::Receiver<Update>>,
     queued: Arc<AtomicUsize>,
+    gate: Arc<Gate>,
     allowed: Option<Vec<AllowedUpdate>>,
     stop: StopToken,
     flag: Option<StopFlag>,
 }
 
 impl<R> WebhookListener<R> {
-    /// Updates arrive on `rx`; `queued` counts those not yet taken (shared with the inbox).
+    /// Updates arrive on `rx`; `queued` counts those not yet taken (shared with the inbox);
+    /// an update is handed on only once it has a place in `gate`.
     pub fn new(
         bot: R,
         config: Webhook,
         token: &str,
         rx: mpsc::Receiver<Update>,
         queued: Arc<AtomicUsize>,
+        gate: Arc<Gate>,
     ) -> Self {
         let (stop, flag) = mk_stop_token();
         WebhookListener {
@@ -46,6 +50,7 @@ impl<R> WebhookListener<R> {
             token: token.to_string(),
             rx: Some(rx),
             queued,
+            gate,
             allowed: None,
             stop,
             flag: Some(flag),
@@ -92,6 +97,7 @@ struct State<R> {
     token: String,
     rx: mpsc::Receiver<Update>,
     queued: Arc<AtomicUsize>,
+    gate: Arc<Gate>,
     allowed: Option<Vec<AllowedUpdate>>,
     flag: StopFlag,
     registered: bool,
@@ -126,6 +132,10 @@ impl<R: Requester<Err = RequestError> + Clone + Send + Sync + 'static> State<R> 
         };
         let u = got?;
         self.queued.fetch_sub(1, Ordering::Relaxed);
+        // An update no handler sees (unparsable) gives no place back: it takes none.
+        if !matches!(u.kind, UpdateKind::Error(_)) {
+            self.gate.enter().await;
+        }
         Some(Ok(u))
     }
 }
@@ -151,6 +161,7 @@ impl<'a, R: Requester<Err = RequestError> + Clone + Send + Sync + 'static> AsUpd
             token: self.token.clone(),
             rx,
             queued: self.queued.clone(),
+            gate: self.gate.clone(),
             allowed: self.allowed.clone(),
             flag,
             registered: false,

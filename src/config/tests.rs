@@ -248,6 +248,7 @@ max_entries = \"many\"
 listen = \"localhost\"
 [log]
 format = \"xml\"
+filter = \"info,[unclosed\"
 ";
     let e = Config::from_parts("b.toml", Some(text), &no_env).unwrap_err();
     let expected_starts = [
@@ -259,6 +260,7 @@ format = \"xml\"
         "b.toml:13: log.format = `xml`: must be one of text, json",
         "b.toml:3: telegram.api_url: `ftp://x` is not an http",
         "b.toml:11: http.listen: `localhost` is not an address",
+        "b.toml:14: log.filter: `info,[unclosed` is not a log filter",
     ];
     assert_eq!(e.0.len(), expected_starts.len(), "{e}");
     for want in expected_starts {
