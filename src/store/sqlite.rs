@@ -122,6 +122,8 @@ pub struct SqliteStore {
 
 /// How often the WAL is checkpointed into the database.
 const CHECKPOINT_EVERY: Duration = Duration::from_millis(500);
+/// WAL length (in 4 KiB frames, about 16 MiB) beyond which it is emptied.
+const WAL_TRUNCATE_FRAMES: i64 = 4000;
 
 /// Checkpoint the WAL of `path` every [`CHECKPOINT_EVERY`] from a connection of its own, until
 /// the returned sender is dropped. PASSIVE: never waits for, or blocks, the writer.
@@ -135,8 +137,22 @@ fn spawn_checkpointer(path: &Path) -> StoreResult<std::sync::mpsc::Sender<()>> {
             while let Err(std::sync::mpsc::RecvTimeoutError::Timeout) =
                 rx.recv_timeout(CHECKPOINT_EVERY)
             {
-                if let Err(e) = conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(())) {
-                    tracing::warn!(error = %e, "WAL checkpoint failed; retried later");
+                // PASSIVE copies what it can without blocking anyone. Under steady writes it
+                // never reaches the end of the WAL, so the WAL would never start over: once it
+                // is long, a TRUNCATE finishes the little that is left and empties the file
+                // (blocking the writer only for that remainder).
+                let frames =
+                    conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |r| r.get::<_, i64>(1));
+                match frames {
+                    Ok(n) if n > WAL_TRUNCATE_FRAMES => {
+                        if let Err(e) =
+                            conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))
+                        {
+                            tracing::warn!(error = %e, "WAL truncate failed; retried later");
+                        }
+                    }
+                    Ok(_) => {}
+                    Err(e) => tracing::warn!(error = %e, "WAL checkpoint failed; retried later"),
                 }
             }
             // A last full checkpoint, so the database file is complete on a clean stop.
