@@ -157,6 +157,7 @@ pub const KEYS: &[KeySpec] = &[
     key("webhook", "max_body_bytes", int(1024, 64 * 1024 * 1024)),
     key("webhook", "queue", int(1, 1_000_000)),
     key("webhook", "max_connections", int(1, 100)),
+    key("webhook", "ack_wait_ms", int(0, 10_000)),
     key("http", "listen", Kind::Str),
     key("private", "batch_delay_ms", int(0, MAX_BATCH_DELAY_MS)),
     key("sessions", "idle_minutes", int(1, 7 * 24 * 60)),
@@ -199,6 +200,8 @@ pub struct Webhook {
     pub queue: usize,
     /// Connections Telegram may open at once (`setWebhook`'s `max_connections`).
     pub max_connections: u8,
+    /// Longest an acknowledgement waits for its update to be handled.
+    pub ack_wait: Duration,
 }
 
 /// Validated configuration.
@@ -710,6 +713,7 @@ fn build(found: &Found, env: &dyn Fn(&str) -> Option<String>, errors: &mut Vec<S
             max_body_bytes: v.int("webhook", "max_body_bytes").unwrap_or(1024 * 1024) as usize,
             queue: v.int("webhook", "queue").unwrap_or(10_000) as usize,
             max_connections: v.int("webhook", "max_connections").unwrap_or(40) as u8,
+            ack_wait: Duration::from_millis(v.int("webhook", "ack_wait_ms").unwrap_or(2000)),
         })
     });
 

@@ -626,3 +626,97 @@ async fn webhook_sigterm_under_load_hands_over_what_it_refused() {
         );
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn json_logs_are_one_object_per_line_without_text_or_token() {
+    let mut h = Harness::start_with("\n[log]\nformat = \"json\"\nfilter = \"info\"\n").await;
+    let api = h.api.clone();
+    let mut bot = h.spawn_bot();
+    wait_polling(&api, &mut bot).await;
+    let user = victim(728_001, "丁");
+    api.push_message(forwarded(&api, &user, DANGER));
+    wait_warnings(&api, &mut bot, 1).await;
+    bot.stop_gracefully(STOP).await;
+    let log = bot.log();
+    let lines: Vec<&str> = log.lines().filter(|l| !l.trim().is_empty()).collect();
+    assert!(lines.len() >= 5, "{log}");
+    let mut assessed = 0;
+    for l in &lines {
+        let v: Value = serde_json::from_str(l).unwrap_or_else(|e| panic!("not JSON ({e}): {l}"));
+        assert!(v["level"].is_string() && v["timestamp"].is_string(), "{l}");
+        let fields = &v["fields"];
+        if fields["message"] == json!("message assessed") {
+            assessed += 1;
+            assert_eq!(v["level"], json!("INFO"), "{l}");
+            assert_eq!(fields["level"], json!("danger"), "{l}");
+            assert!(
+                fields["rules"]
+                    .as_str()
+                    .is_some_and(|r| r.contains("control.screen_share")),
+                "{l}"
+            );
+        }
+    }
+    assert_eq!(assessed, 1, "{log}");
+    assert!(!log.contains(TOKEN) && !log.contains("画面共享"), "{log}");
+}
+
+/// 80 warnings at once: under Telegram's pacing (a burst of 30, then 30 a second) the last 50
+/// wait up to 1.7 s for their slot, so the SIGKILL at 0.3 s finds most of them not yet sent.
+/// Their updates must not have been acknowledged.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn webhook_sigkill_loses_no_acknowledged_update() {
+    let mut h = Harness::start_with(&webhook_config()).await;
+    let api = h.api.clone();
+    let mut first = h.spawn_bot();
+    let addr = first.wait_http(START).await;
+    watch(&mut first, api.wait_for_call(START, "setWebhook", |_| true)).await;
+    let users: Vec<TgUser> = (0..80).map(|i| victim(729_000 + i, "用户")).collect();
+    let bodies: Vec<Vec<u8>> = users
+        .iter()
+        .enumerate()
+        .map(|(i, u)| update(60_000 + i as i64, forwarded(&api, u, DANGER)))
+        .collect();
+    let mut tasks = Vec::new();
+    for body in bodies.iter().cloned() {
+        tasks.push(tokio::spawn(async move {
+            match client()
+                .post(format!("http://{addr}{HOOK_PATH}"))
+                .header("X-Telegram-Bot-Api-Secret-Token", SECRET)
+                .body(body)
+                .send()
+                .await
+            {
+                Ok(r) => r.status().as_u16(),
+                Err(_) => 0,
+            }
+        }));
+    }
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    first.sigkill();
+    // As Telegram: what was not acknowledged is delivered again, to the next process.
+    let mut unacknowledged = Vec::new();
+    for (i, t) in tasks.into_iter().enumerate() {
+        if t.await.expect("task") != 200 {
+            unacknowledged.push(i);
+        }
+    }
+    let mut second = h.spawn_bot();
+    let addr = second.wait_http(START).await;
+    for &i in &unacknowledged {
+        assert_eq!(post(addr, Some(SECRET), bodies[i].clone()).await, 200);
+    }
+    wait_warnings(&api, &mut second, users.len()).await;
+    tokio::time::sleep(Duration::from_millis(1000)).await;
+    second.stop_gracefully(STOP).await;
+    let per_chat = warnings_per_chat(&api);
+    for u in &users {
+        assert_eq!(
+            per_chat.get(&u.id),
+            Some(&1),
+            "chat {}\n{}",
+            u.id,
+            api.summary()
+        );
+    }
+}

@@ -3,8 +3,9 @@
 //!
 //! The webhook checks the secret header before it reads the body (wrong or missing: 401),
 //! refuses bodies over the limit (413) and bodies that are not an update (400), and
-//! acknowledges a valid update as soon as it is queued: handling goes on without holding the
-//! response. A full queue waits briefly, then answers 503, and Telegram delivers the update
+//! acknowledges a valid update once it is handled (about a millisecond) or after
+//! `webhook.ack_wait_ms` at most: slow work (a Bot API call, a calm answer's quiet time) goes on
+//! without holding the response. A full queue waits briefly, then answers 503, and Telegram delivers the update
 //! again later; so does a stopping bot. Nothing about the update is logged but its id.
 
 use std::net::SocketAddr;
@@ -61,8 +62,12 @@ pub struct Inbox {
     pub secret: Secret,
     /// Largest body accepted.
     pub max_body: usize,
+    /// Longest the acknowledgement waits for the update to be handled.
+    pub ack_wait: Duration,
     /// Where accepted updates go.
     pub tx: mpsc::Sender<Update>,
+    /// Tells when a queued update is handled.
+    pub gate: Arc<super::listener::Gate>,
     /// Updates accepted and not yet taken by the dispatcher.
     pub queued: Arc<AtomicUsize>,
 }
@@ -209,6 +214,7 @@ async fn webhook(State(s): State<Arc<HttpState>>, req: Request<Body>) -> Respons
         }
     };
     let id = update.id.0;
+    let handled = inbox.gate.when_handled(id);
     inbox.queued.fetch_add(1, Ordering::Relaxed);
     let sent = match inbox.tx.try_send(update) {
         Ok(()) => Ok(()),
@@ -218,8 +224,14 @@ async fn webhook(State(s): State<Arc<HttpState>>, req: Request<Body>) -> Respons
         Err(mpsc::error::TrySendError::Closed(_)) => Err(()),
     };
     match sent {
-        Ok(()) => status(StatusCode::OK),
+        Ok(()) => {
+            // Acknowledge once handled (a crash after that loses nothing), or after
+            // `ack_wait` at most: a slow Bot API call goes on after the answer.
+            let _ = tokio::time::timeout(inbox.ack_wait, handled).await;
+            status(StatusCode::OK)
+        }
         Err(()) => {
+            inbox.gate.forget(id);
             inbox.queued.fetch_sub(1, Ordering::Relaxed);
             tracing::warn!(
                 update_id = id,

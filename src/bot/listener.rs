@@ -129,18 +129,25 @@ impl Drop for InHand {
             l.done(self.id);
         }
         if let Some(g) = &self.gate {
-            g.release();
+            g.release(self.id);
         }
     }
 }
 
-/// At most so many updates in hand at once: the listener takes a place before it hands an
+/// Webhook mode's bookkeeping of updates in hand.
+///
+/// At most so many updates are in hand at once: the listener takes a place before it hands an
 /// update to the dispatcher (which would otherwise run every update it is given at once), and
 /// the handler gives it back when done. Full, the listener stops taking updates, its queue
 /// fills, and the webhook answers 503: memory stays bounded under any load.
+///
+/// The webhook's acknowledgement waits (bounded) for the update to be handled: Telegram
+/// considers an acknowledged update delivered, so a crash must not find acknowledged updates
+/// still queued.
 #[derive(Debug)]
 pub struct Gate {
     places: tokio::sync::Semaphore,
+    waiting: dashmap::DashMap<u32, Vec<tokio::sync::oneshot::Sender<()>>>,
 }
 
 impl Gate {
@@ -149,6 +156,7 @@ impl Gate {
     pub fn new(places: usize) -> Arc<Gate> {
         Arc::new(Gate {
             places: tokio::sync::Semaphore::new(places),
+            waiting: dashmap::DashMap::new(),
         })
     }
 
@@ -159,9 +167,32 @@ impl Gate {
         }
     }
 
-    /// Give a place back.
-    pub fn release(&self) {
+    /// Give back the place of update `id`, which is handled.
+    pub fn release(&self, id: u32) {
         self.places.add_permits(1);
+        self.handled(id);
+    }
+
+    /// Update `id` is handled (or will never be): wake whoever waits for it.
+    pub fn handled(&self, id: u32) {
+        if let Some((_, senders)) = self.waiting.remove(&id) {
+            for s in senders {
+                let _ = s.send(());
+            }
+        }
+    }
+
+    /// Resolves once update `id` is handled. Register before the update is queued.
+    #[must_use]
+    pub fn when_handled(&self, id: u32) -> tokio::sync::oneshot::Receiver<()> {
+        let (tx, rx) = tokio::sync::oneshot::channel();
+        self.waiting.entry(id).or_default().push(tx);
+        rx
+    }
+
+    /// Stop waiting for update `id` (it was not queued).
+    pub fn forget(&self, id: u32) {
+        self.waiting.remove(&id);
     }
 
     /// Places free now.

@@ -190,7 +190,7 @@ fn init_logging(config: &Config) {
         .with_env_filter(filter)
         .with_writer(std::io::stderr);
     let _ = match config.log_format {
-        LogFormat::Json => builder.json().flatten_event(true).try_init(),
+        LogFormat::Json => builder.json().try_init(),
         LogFormat::Text => builder
             .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
             .try_init(),
@@ -309,13 +309,13 @@ async fn run(config: Config, token: String, loaded: Loaded) -> Result<(), String
     let _sweeper = sessions.spawn_sweeper(Duration::from_secs(60));
     let guard = Guard::new(engine, sessions);
     let ledger = listener::Ledger::new();
+    let gate = listener::Gate::new(MAX_IN_HAND);
     let polling = config.webhook.is_none();
     let mut app = App::new(guard, catalog, store.clone(), config.batch_delay).with_options(
         send::RetryPolicy::default(),
         &token,
         polling.then(|| ledger.clone()),
     );
-    let gate = listener::Gate::new(MAX_IN_HAND);
     if let Some(a) = Arc::get_mut(&mut app) {
         if !polling {
             a.gate = Some(gate.clone());
@@ -338,8 +338,10 @@ async fn run(config: Config, token: String, loaded: Loaded) -> Result<(), String
                     path: w.path.clone(),
                     secret: w.secret.clone(),
                     max_body: w.max_body_bytes,
+                    ack_wait: w.ack_wait,
                     tx,
                     queued,
+                    gate: gate.clone(),
                 }
             });
             let counts = {
@@ -494,7 +496,7 @@ where
             move |upd| {
                 ledger.done(upd.id.0);
                 if let Some(g) = &gate {
-                    g.release();
+                    g.release(upd.id.0);
                 }
                 crate::metrics::update("other");
                 Box::pin(async move {

@@ -133,7 +133,9 @@ impl<R: Requester<Err = RequestError> + Clone + Send + Sync + 'static> State<R> 
         let u = got?;
         self.queued.fetch_sub(1, Ordering::Relaxed);
         // An update no handler sees (unparsable) gives no place back: it takes none.
-        if !matches!(u.kind, UpdateKind::Error(_)) {
+        if matches!(u.kind, UpdateKind::Error(_)) {
+            self.gate.handled(u.id.0);
+        } else {
             self.gate.enter().await;
         }
         Some(Ok(u))

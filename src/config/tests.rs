@@ -63,6 +63,7 @@ secret = "s3cret_value-1"
 max_body_bytes = 65536
 queue = 100
 max_connections = 10
+ack_wait_ms = 40
 [http]
 listen = "0.0.0.0:9000"
 [private]
@@ -96,6 +97,7 @@ max_image_pixels = 4096
         (w.max_body_bytes, w.queue, w.max_connections),
         (65536, 100, 10)
     );
+    assert_eq!(w.ack_wait, Duration::from_millis(40));
     assert_eq!(c.listen, Some("0.0.0.0:9000".parse().unwrap()));
     assert_eq!(c.batch_delay, Duration::from_millis(300));
     assert_eq!(c.session_idle, Duration::from_secs(300));
@@ -145,6 +147,7 @@ fn every_key_has_an_environment_variable() {
         ("https://h.example/p", "abc")
     );
     assert_eq!((w.max_body_bytes, w.queue, w.max_connections), (5000, 7, 7));
+    assert_eq!(w.ack_wait, Duration::from_millis(7));
     assert_eq!(c.listen, Some("127.0.0.1:1".parse().unwrap()));
     assert_eq!(c.batch_delay, Duration::from_millis(7));
     assert_eq!(c.session_idle, Duration::from_secs(7 * 60));

@@ -152,8 +152,16 @@ impl BotProcess {
     pub fn http_addr(&self) -> Option<std::net::SocketAddr> {
         let log = self.log();
         let line = log.lines().find(|l| l.contains("http listening"))?;
-        let at = line.find("listen=")? + "listen=".len();
-        line[at..].split_whitespace().next()?.parse().ok()
+        if let Some(at) = line.find("listen=") {
+            return line[at + "listen=".len()..]
+                .split_whitespace()
+                .next()?
+                .parse()
+                .ok();
+        }
+        // JSON lines: "listen":"127.0.0.1:1234"
+        let at = line.find("\"listen\":\"")? + "\"listen\":\"".len();
+        line[at..].split('"').next()?.parse().ok()
     }
 
     /// Wait (bounded) for the HTTP listener's address.
