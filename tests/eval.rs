@@ -338,3 +338,49 @@ fn as_group_counts_what_a_group_with_default_settings_deletes() {
         "{m}"
     );
 }
+
+#[test]
+fn the_split_is_the_low_bit_of_the_first_sha256_byte() {
+    use scamguard::cli::eval::Split;
+    // SHA-256("") = e3b0c442…: 0xe3 is odd. SHA-256("abc") = ba7816bf…: 0xba is even.
+    assert_eq!(Split::of(""), Split::Check);
+    assert_eq!(Split::of("abc"), Split::Tune);
+}
+
+#[test]
+fn tune_and_check_halves_partition_a_file_whatever_its_order() {
+    let dir = tempfile::tempdir().unwrap();
+    let lines: Vec<String> = (0..200)
+        .map(|i| format!(r#"{{"text": "今天第{i}次开会，记得带笔记本", "label": "benign"}}"#))
+        .collect();
+    let forward = dir.path().join("forward.jsonl");
+    let backward = dir.path().join("backward.jsonl");
+    std::fs::write(&forward, lines.join("\n")).unwrap();
+    let mut reversed = lines.clone();
+    reversed.reverse();
+    std::fs::write(&backward, reversed.join("\n")).unwrap();
+    let scanned = |split: &str, path: &std::path::Path| -> u64 {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_scamguard"))
+            .args(["eval", "--json", "--split", split])
+            .arg(path)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let j: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        j["messages_scanned"].as_u64().unwrap()
+    };
+    let tune = scanned("tune", &forward);
+    let check = scanned("check", &forward);
+    assert_eq!(tune + check, 200, "the halves cover the file once");
+    assert!((70..=130).contains(&tune), "about half: {tune}");
+    assert_eq!(
+        scanned("tune", &backward),
+        tune,
+        "order does not move a line"
+    );
+    assert_eq!(scanned("check", &backward), check);
+}

@@ -62,6 +62,40 @@ pub struct EvalArgs {
     /// not only a deletion.
     #[arg(long)]
     pub acts: bool,
+    /// Only one half of every file: `tune` (tune rules on it) or `check` (judge them on it).
+    /// The halves are fixed by a hash of each message's text (of a conversation's id, else its
+    /// turns), so they never change with the order or the rest of the file.
+    #[arg(long, value_enum)]
+    pub split: Option<Split>,
+}
+
+/// One half of a corpus.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Split {
+    /// The half rules are tuned on.
+    Tune,
+    /// The half kept aside to judge them.
+    Check,
+}
+
+impl Split {
+    /// The half `key` (a message's text, a conversation's id) belongs to: the low bit of the
+    /// first byte of its SHA-256.
+    #[must_use]
+    pub fn of(key: &str) -> Split {
+        use sha2::{Digest, Sha256};
+        if Sha256::digest(key.as_bytes())[0] & 1 == 0 {
+            Split::Tune
+        } else {
+            Split::Check
+        }
+    }
+
+    /// Whether `key` is kept under `split` (`None`: everything is).
+    #[must_use]
+    pub fn keeps(split: Option<Split>, key: &str) -> bool {
+        split.is_none_or(|s| Split::of(key) == s)
+    }
 }
 
 /// Where `eval` judges the messages: each through the same [`crate::policy`] the bot uses.
@@ -380,6 +414,9 @@ fn eval_messages(
                 m.label
             ));
         }
+        if !Split::keeps(args.split, &m.text) {
+            continue;
+        }
         let scan = engine.scan(&m.text);
         let a = Conversation::new().observe(&scan, Timestamp(0), &ConversationConfig::default());
         let flagged = judged(args, &a, Timestamp(0), true);
@@ -442,6 +479,16 @@ fn eval_conversations(
     for (line_no, line) in read_lines(path)? {
         let c: ConversationLine = serde_json::from_str(&line)
             .map_err(|e| format!("{}:{line_no}: malformed line: {e}", path.display()))?;
+        let key = c.id.clone().unwrap_or_else(|| {
+            c.turns
+                .iter()
+                .map(|t| t.text.as_str())
+                .collect::<Vec<_>>()
+                .join("\n")
+        });
+        if !Split::keeps(args.split, &key) {
+            continue;
+        }
         let mut conv = Conversation::new();
         let mut first_warning: Option<usize> = None;
         let mut first_demand: Option<usize> = None;
