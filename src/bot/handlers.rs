@@ -249,7 +249,7 @@ impl Drop for Inflight {
     }
 }
 
-/// Bound of the bot types the handlers work with (`Bot`, `Throttle<Bot>`).
+/// Bound of the bot types the handlers work with (`Bot`, and teloxide_tests' mock bot).
 pub trait TgBot:
     Requester<Err = RequestError>
     + Download<StreamErr: std::fmt::Display>

@@ -33,24 +33,12 @@ pub const SECRET_HEADER: &str = "x-telegram-bot-api-secret-token";
 pub const QUEUE_WAIT: Duration = Duration::from_secs(1);
 
 /// What `/readyz` reports on.
-#[derive(Debug)]
+#[derive(Debug, Default)]
 pub struct Health {
     /// The Bot API answered the last time it was asked.
     pub api: Arc<AtomicBool>,
-    /// Rules and locales are loaded (set once at start; a failed reload keeps the old ones).
-    pub rules: AtomicBool,
     /// The process is stopping.
     pub stopping: AtomicBool,
-}
-
-impl Default for Health {
-    fn default() -> Self {
-        Health {
-            api: Arc::new(AtomicBool::new(false)),
-            rules: AtomicBool::new(true),
-            stopping: AtomicBool::new(false),
-        }
-    }
 }
 
 /// The webhook side of the listener.
@@ -121,7 +109,8 @@ async fn healthz() -> &'static str {
 }
 
 async fn readyz(State(s): State<Arc<HttpState>>) -> Response {
-    let rules = s.health.rules.load(Ordering::Relaxed);
+    // Rules in use (a failed reload keeps the old ones, so this drops only with no rules).
+    let rules = s.guard.as_ref().is_none_or(|counts| counts().0 > 0);
     let api = s.health.api.load(Ordering::Relaxed);
     let stopping = s.health.stopping.load(Ordering::Relaxed);
     let db = blocking(&s.store, |st| st.lang(0)).await.is_ok();

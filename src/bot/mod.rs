@@ -406,11 +406,7 @@ async fn run(config: Config, token: String, loaded: Loaded) -> Result<(), String
     result
 }
 
-async fn serve<R>(bot: R, running: Running) -> Result<(), String>
-where
-    R: handlers::TgBot,
-    <R as teloxide::requests::Requester>::GetUpdates: Send,
-{
+async fn serve(bot: Bot, running: Running) -> Result<(), String> {
     let Running {
         config,
         token,
@@ -487,7 +483,7 @@ where
         }
     });
 
-    let mut dispatcher = Dispatcher::builder(bot.clone(), schema::<R>())
+    let mut dispatcher = Dispatcher::builder(bot.clone(), schema::<Bot>())
         .dependencies(dptree::deps![app.clone()])
         .distribution_function(distribution)
         .default_handler({

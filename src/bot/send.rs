@@ -1,8 +1,8 @@
 //! Talking to the Bot API reliably: retries with backoff for failures that certainly had no
 //! effect, and every reply recorded in the action log so it happens once.
 //!
-//! 429 `retry_after` is honoured by teloxide's `Throttle` adaptor (it waits and resends); the
-//! retry here also honours it when the bot runs without `Throttle` (tests).
+//! A 429's `retry_after` is honoured here: the wait is the one Telegram asks for. Telegram's
+//! message limits themselves are kept by [`super::pace`] before a send starts.
 //!
 //! A failure is *safe* to retry when Telegram certainly did not act: the connection was never
 //! made, Telegram answered with a 5xx or 429 error, or the request could not be built. It is
