@@ -58,6 +58,55 @@ async fn get(addr: std::net::SocketAddr, path: &str) -> (u16, String) {
     (status, r.text().await.unwrap_or_default())
 }
 
+/// As Telegram: deliver every body to the webhook at once (the i-th after `stagger` × i), each
+/// on its own connection; each task ends with the status, 0 when the connection failed.
+fn deliver_all(
+    addr: std::net::SocketAddr,
+    bodies: &[Vec<u8>],
+    stagger: Duration,
+) -> Vec<tokio::task::JoinHandle<u16>> {
+    bodies
+        .iter()
+        .cloned()
+        .enumerate()
+        .map(|(i, body)| {
+            tokio::spawn(async move {
+                tokio::time::sleep(stagger * u32::try_from(i).unwrap_or(u32::MAX)).await;
+                match client()
+                    .post(format!("http://{addr}{HOOK_PATH}"))
+                    .header("X-Telegram-Bot-Api-Secret-Token", SECRET)
+                    .body(body)
+                    .send()
+                    .await
+                {
+                    Ok(r) => r.status().as_u16(),
+                    Err(_) => 0,
+                }
+            })
+        })
+        .collect()
+}
+
+/// The indexes of the deliveries that were not acknowledged (Telegram delivers them again).
+async fn unacknowledged(tasks: Vec<tokio::task::JoinHandle<u16>>) -> Vec<usize> {
+    let mut out = Vec::new();
+    for (i, t) in tasks.into_iter().enumerate() {
+        if t.await.expect("task") != 200 {
+            out.push(i);
+        }
+    }
+    out
+}
+
+/// One update per user, each forwarding the danger message, ids from `first_id`.
+fn danger_updates(api: &FakeBotApi, users: &[TgUser], first_id: i64) -> Vec<Vec<u8>> {
+    users
+        .iter()
+        .zip(first_id..)
+        .map(|(u, id)| update(id, forwarded(api, u, DANGER)))
+        .collect()
+}
+
 fn update(id: i64, message: Value) -> Vec<u8> {
     serde_json::to_vec(&json!({ "update_id": id, "message": message })).expect("json")
 }
@@ -343,6 +392,14 @@ fn copy_dir(from: &Path, to: &Path) {
     }
 }
 
+/// A scratch copy of the shipped rules (the scratch directory, the rules directory in it).
+fn copied_rules() -> (tempfile::TempDir, std::path::PathBuf) {
+    let scratch = tempfile::tempdir().expect("tempdir");
+    let rules = scratch.path().join("rules");
+    copy_dir(&Path::new(env!("CARGO_MANIFEST_DIR")).join("rules"), &rules);
+    (scratch, rules)
+}
+
 /// A rule file with a hard trigger on a made-up phrase.
 fn marker_rule(id: &str, phrase: &str) -> String {
     format!(
@@ -380,9 +437,7 @@ async fn wait_log(bot: &mut BotProcess, what: &str, count: usize) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn reload_keeps_the_old_rules_on_error_and_takes_good_rules_without_a_restart() {
-    let scratch = tempfile::tempdir().expect("tempdir");
-    let rules = scratch.path().join("rules");
-    copy_dir(&Path::new(env!("CARGO_MANIFEST_DIR")).join("rules"), &rules);
+    let (_scratch, rules) = copied_rules();
     let mut h = Harness::start_with_rules(&rules, "\n[reload]\nwatch = false\n").await;
     let api = h.api.clone();
     let mut bot = h.spawn_bot();
@@ -454,9 +509,7 @@ async fn reload_keeps_the_old_rules_on_error_and_takes_good_rules_without_a_rest
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_changed_rule_file_is_reloaded_without_a_signal() {
-    let scratch = tempfile::tempdir().expect("tempdir");
-    let rules = scratch.path().join("rules");
-    copy_dir(&Path::new(env!("CARGO_MANIFEST_DIR")).join("rules"), &rules);
+    let (_scratch, rules) = copied_rules();
     let mut h =
         Harness::start_with_rules(&rules, "\n[reload]\nwatch = true\ndebounce_ms = 100\n").await;
     let api = h.api.clone();
@@ -574,37 +627,12 @@ async fn webhook_sigterm_under_load_hands_over_what_it_refused() {
     let addr = first.wait_http(START).await;
     watch(&mut first, api.wait_for_call(START, "setWebhook", |_| true)).await;
     let users: Vec<TgUser> = (0..40).map(|i| victim(727_000 + i, "用户")).collect();
-    let bodies: Vec<Vec<u8>> = users
-        .iter()
-        .enumerate()
-        .map(|(i, u)| update(50_000 + i as i64, forwarded(&api, u, DANGER)))
-        .collect();
-    // As Telegram: deliver each, concurrently; what is not acknowledged is delivered again
-    // later (here: to the next process).
-    let mut tasks = Vec::new();
-    for (i, body) in bodies.iter().cloned().enumerate() {
-        tasks.push(tokio::spawn(async move {
-            tokio::time::sleep(Duration::from_millis(5 * i as u64)).await;
-            match client()
-                .post(format!("http://{addr}{HOOK_PATH}"))
-                .header("X-Telegram-Bot-Api-Secret-Token", SECRET)
-                .body(body)
-                .send()
-                .await
-            {
-                Ok(r) => r.status().as_u16(),
-                Err(_) => 0,
-            }
-        }));
-    }
+    let bodies = danger_updates(&api, &users, 50_000);
+    // What is not acknowledged is delivered again later (here: to the next process).
+    let tasks = deliver_all(addr, &bodies, Duration::from_millis(5));
     tokio::time::sleep(Duration::from_millis(100)).await;
     first.sigterm();
-    let mut refused = Vec::new();
-    for (i, t) in tasks.into_iter().enumerate() {
-        if t.await.expect("task") != 200 {
-            refused.push(i);
-        }
-    }
+    let refused = unacknowledged(tasks).await;
     let status = first.wait_exit(STOP).await.expect("exit");
     assert!(status.success(), "exit {status}");
     let mut second = h.spawn_bot();
@@ -672,35 +700,12 @@ async fn webhook_sigkill_loses_no_acknowledged_update() {
     let addr = first.wait_http(START).await;
     watch(&mut first, api.wait_for_call(START, "setWebhook", |_| true)).await;
     let users: Vec<TgUser> = (0..80).map(|i| victim(729_000 + i, "用户")).collect();
-    let bodies: Vec<Vec<u8>> = users
-        .iter()
-        .enumerate()
-        .map(|(i, u)| update(60_000 + i as i64, forwarded(&api, u, DANGER)))
-        .collect();
-    let mut tasks = Vec::new();
-    for body in bodies.iter().cloned() {
-        tasks.push(tokio::spawn(async move {
-            match client()
-                .post(format!("http://{addr}{HOOK_PATH}"))
-                .header("X-Telegram-Bot-Api-Secret-Token", SECRET)
-                .body(body)
-                .send()
-                .await
-            {
-                Ok(r) => r.status().as_u16(),
-                Err(_) => 0,
-            }
-        }));
-    }
+    let bodies = danger_updates(&api, &users, 60_000);
+    let tasks = deliver_all(addr, &bodies, Duration::ZERO);
     tokio::time::sleep(Duration::from_millis(300)).await;
     first.sigkill();
     // As Telegram: what was not acknowledged is delivered again, to the next process.
-    let mut unacknowledged = Vec::new();
-    for (i, t) in tasks.into_iter().enumerate() {
-        if t.await.expect("task") != 200 {
-            unacknowledged.push(i);
-        }
-    }
+    let unacknowledged = unacknowledged(tasks).await;
     let mut second = h.spawn_bot();
     let addr = second.wait_http(START).await;
     for &i in &unacknowledged {

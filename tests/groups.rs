@@ -17,9 +17,11 @@
 //! - Update ids restart at 42 with every `MockBot`, and the bot skips update ids it handled:
 //!   one `MockBot` per fixture.
 
+#[path = "support/in_process.rs"]
+mod in_process;
+
+use std::sync::Arc;
 use std::sync::atomic::{AtomicI32, Ordering};
-use std::sync::{Arc, Mutex, OnceLock};
-use std::time::Duration;
 
 use teloxide::Bot;
 use teloxide::dptree::deps;
@@ -30,13 +32,10 @@ use teloxide_tests::{
 };
 
 use scamguard::bot::{App, HandlerError, distribution, schema};
-use scamguard::engine::{Engine, Level, LoadOptions};
-use scamguard::guard::Guard;
-use scamguard::i18n::{Catalog, EMBEDDED, Lang};
+use scamguard::engine::Level;
+use scamguard::i18n::Lang;
 use scamguard::policy::{GroupSettings, Response};
-use scamguard::rules::Source;
-use scamguard::sessions::{SessionConfig, SessionStore};
-use scamguard::store::{Counter, SqliteStore, Store};
+use scamguard::store::Counter;
 
 const RULES: &str = r#"
 family = "fake_customer_service"
@@ -152,38 +151,14 @@ const GROUP_ANONYMOUS_BOT: u64 = 1_087_968_824;
 /// Telegram's `from` of posts made as a channel.
 const CHANNEL_BOT: u64 = 136_817_688;
 
-fn catalog() -> Catalog {
-    let sources = EMBEDDED.map(|(origin, text)| (origin.to_string(), text.to_string()));
-    let [mut en, mut cn, mut tw] = sources;
-    for (key, e, c, t) in EXPLAIN {
-        en.1.push_str(&format!("{key} = {e}\n"));
-        cn.1.push_str(&format!("{key} = {c}\n"));
-        tw.1.push_str(&format!("{key} = {t}\n"));
-    }
-    Catalog::from_sources([en, cn, tw]).expect("test catalog")
-}
-
 struct Fixture {
     app: Arc<App>,
     _dir: tempfile::TempDir,
 }
 
 fn fixture() -> Fixture {
-    logs();
     let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("scamguard.db");
-    let engine = Engine::from_sources(&[Source::new("t.toml", RULES)], &LoadOptions::default())
-        .expect("test rules compile");
-    let catalog = catalog();
-    catalog
-        .check_rule_keys(engine.rules())
-        .expect("test explanations");
-    let store: Arc<dyn Store> = Arc::new(SqliteStore::open(&db).unwrap());
-    let guard = Guard::new(
-        engine,
-        Arc::new(SessionStore::new(SessionConfig::default())),
-    );
-    let app = App::new(guard, catalog, store, Duration::from_millis(300));
+    let app = in_process::app(RULES, &EXPLAIN, &dir.path().join("scamguard.db"));
     Fixture { app, _dir: dir }
 }
 
@@ -352,45 +327,14 @@ impl IntoUpdate for BotMembership {
     }
 }
 
-/// Everything the crate logs during the tests.
-fn logs() -> Arc<Mutex<Vec<u8>>> {
-    static LOGS: OnceLock<Arc<Mutex<Vec<u8>>>> = OnceLock::new();
-    LOGS.get_or_init(|| {
-        let buf = Arc::new(Mutex::new(Vec::new()));
-        let writer = {
-            let buf = buf.clone();
-            move || LogWriter(buf.clone())
-        };
-        let _ = tracing_subscriber::fmt()
-            .with_env_filter("scamguard=debug")
-            .with_writer(writer)
-            .with_ansi(false)
-            .try_init();
-        buf
-    })
-    .clone()
-}
-
 /// What was logged since `from` (a length of [`logs`]). Only meaningful while a `MockBot`
 /// is alive: it holds teloxide_tests' global lock, so no other test dispatches meanwhile.
 fn logged_since(from: usize) -> String {
-    String::from_utf8_lossy(&logs().lock().unwrap()[from..]).to_string()
+    String::from_utf8_lossy(&in_process::logs().lock().unwrap()[from..]).to_string()
 }
 
 fn log_len() -> usize {
-    logs().lock().unwrap().len()
-}
-
-struct LogWriter(Arc<Mutex<Vec<u8>>>);
-
-impl std::io::Write for LogWriter {
-    fn write(&mut self, b: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(b);
-        Ok(b.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
+    in_process::logs().lock().unwrap().len()
 }
 
 // 1. A newcomer's first message is a hard trigger: deleted, a notice without a quote, no

@@ -2,8 +2,11 @@
 //! Bot API. Rules are inline so the tests do not move with the shipped rule set; locales are
 //! the shipped ones plus the explanations of the inline rules.
 
+#[path = "support/in_process.rs"]
+mod in_process;
+
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex, OnceLock};
+use std::sync::Arc;
 use std::time::Duration;
 
 use teloxide::Bot;
@@ -12,12 +15,6 @@ use teloxide::types::{InlineKeyboardButtonKind, MessageOrigin, ReplyMarkup, User
 use teloxide_tests::{MockBot, MockCallbackQuery, MockMessageText, MockUser};
 
 use scamguard::bot::{App, distribution, schema};
-use scamguard::engine::{Engine, LoadOptions};
-use scamguard::guard::Guard;
-use scamguard::i18n::{Catalog, EMBEDDED};
-use scamguard::rules::Source;
-use scamguard::sessions::{SessionConfig, SessionStore};
-use scamguard::store::{SqliteStore, Store};
 
 const RULES: &str = r#"
 family = "fake_customer_service"
@@ -154,17 +151,6 @@ const TRIGGER_ZH: &str = "请扫一下这个二维码，进入腾讯会议后打
 const TRIGGER_EN: &str = "please install AnyDesk so I can fix your computer";
 const SOFT: &str = "您好，我是京东客服";
 
-fn catalog() -> Catalog {
-    let sources = EMBEDDED.map(|(origin, text)| (origin.to_string(), text.to_string()));
-    let [mut en, mut cn, mut tw] = sources;
-    for (key, e, c, t) in EXPLAIN {
-        en.1.push_str(&format!("{key} = {e}\n"));
-        cn.1.push_str(&format!("{key} = {c}\n"));
-        tw.1.push_str(&format!("{key} = {t}\n"));
-    }
-    Catalog::from_sources([en, cn, tw]).expect("test catalog")
-}
-
 struct Fixture {
     app: Arc<App>,
     db: PathBuf,
@@ -172,21 +158,9 @@ struct Fixture {
 }
 
 fn fixture() -> Fixture {
-    logs();
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("scamguard.db");
-    let engine = Engine::from_sources(&[Source::new("t.toml", RULES)], &LoadOptions::default())
-        .expect("test rules compile");
-    let catalog = catalog();
-    catalog
-        .check_rule_keys(engine.rules())
-        .expect("test explanations");
-    let store: Arc<dyn Store> = Arc::new(SqliteStore::open(&db).unwrap());
-    let guard = Guard::new(
-        engine,
-        Arc::new(SessionStore::new(SessionConfig::default())),
-    );
-    let app = App::new(guard, catalog, store, Duration::from_millis(300));
+    let app = in_process::app(RULES, &EXPLAIN, &db);
     Fixture { app, db, _dir: dir }
 }
 
@@ -251,37 +225,6 @@ fn db_bytes(path: &Path) -> Vec<u8> {
 
 fn contains(hay: &[u8], needle: &str) -> bool {
     hay.windows(needle.len()).any(|w| w == needle.as_bytes())
-}
-
-/// Everything the crate logs during the tests.
-fn logs() -> Arc<Mutex<Vec<u8>>> {
-    static LOGS: OnceLock<Arc<Mutex<Vec<u8>>>> = OnceLock::new();
-    LOGS.get_or_init(|| {
-        let buf = Arc::new(Mutex::new(Vec::new()));
-        let writer = {
-            let buf = buf.clone();
-            move || LogWriter(buf.clone())
-        };
-        let _ = tracing_subscriber::fmt()
-            .with_env_filter("scamguard=debug")
-            .with_writer(writer)
-            .with_ansi(false)
-            .try_init();
-        buf
-    })
-    .clone()
-}
-
-struct LogWriter(Arc<Mutex<Vec<u8>>>);
-
-impl std::io::Write for LogWriter {
-    fn write(&mut self, b: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(b);
-        Ok(b.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
 }
 
 #[tokio::test]
@@ -695,7 +638,7 @@ async fn logs_carry_ids_and_rules_never_text() {
     let mut bot = mock!(fx, forwarded(21, secret));
     bot.dispatch().await;
     assert_eq!(bot.get_responses().sent_messages.len(), 1);
-    let logs = String::from_utf8_lossy(&logs().lock().unwrap()).to_string();
+    let logs = String::from_utf8_lossy(&in_process::logs().lock().unwrap()).to_string();
     assert!(logs.contains("t.control.screen"), "rule ids are logged");
     assert!(logs.contains("update_id"), "update ids are logged");
     assert!(

@@ -128,12 +128,7 @@ impl BotProcess {
             .stderr(err)
             .spawn()
             .expect("spawn scamguard");
-        Self {
-            label: label.to_owned(),
-            child,
-            log: log.to_path_buf(),
-            exit: None,
-        }
+        Self::adopt(label, child, log)
     }
 
     /// A process started elsewhere, logging to `log`.
@@ -201,11 +196,7 @@ impl BotProcess {
     /// # Panics
     /// If `kill` cannot be run.
     pub fn sigterm(&self) {
-        let status = Command::new("kill")
-            .args(["-TERM", &self.pid().to_string()])
-            .status()
-            .expect("run kill");
-        assert!(status.success(), "kill -TERM {} failed", self.pid());
+        self.signal("TERM");
     }
 
     /// Sends SIGHUP (reload), as `systemctl reload` would.
@@ -213,11 +204,16 @@ impl BotProcess {
     /// # Panics
     /// If `kill` cannot be run.
     pub fn sighup(&self) {
+        self.signal("HUP");
+    }
+
+    /// Sends signal `name` (`TERM`, `HUP`) with `kill`.
+    fn signal(&self, name: &str) {
         let status = Command::new("kill")
-            .args(["-HUP", &self.pid().to_string()])
+            .args([&format!("-{name}"), &self.pid().to_string()])
             .status()
             .expect("run kill");
-        assert!(status.success(), "kill -HUP {} failed", self.pid());
+        assert!(status.success(), "kill -{name} {} failed", self.pid());
     }
 
     /// Kills the process at once (SIGKILL), as a crash would.
