@@ -341,7 +341,8 @@ fn metric_sum(metrics: &str, name: &str) -> f64 {
         .sum()
 }
 
-async fn run_once(rate: u64, seconds: u64) {
+/// The fake Bot API, serving on a free loopback port.
+async fn start_fake() -> (Arc<Fake>, SocketAddr) {
     let fake = Fake::new();
     let app = Router::new()
         .route("/{token}/{method}", post(bot_api).get(bot_api))
@@ -349,23 +350,29 @@ async fn run_once(rate: u64, seconds: u64) {
     let api = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await
         .expect("bind");
-    let api_addr = api.local_addr().expect("addr");
+    let addr = api.local_addr().expect("addr");
     tokio::spawn(async move { axum::serve(api, app).await });
+    (fake, addr)
+}
 
-    let dir = tempfile::tempdir().expect("tempdir");
-    let config = dir.path().join("load.toml");
+/// The bot with a config of `sections` (after the database, the token and the API URL),
+/// its database and log in `dir`. Returns the process and its log.
+fn spawn_bot(
+    dir: &std::path::Path,
+    api_addr: SocketAddr,
+    sections: &str,
+) -> (std::process::Child, std::path::PathBuf) {
+    let config = dir.join("bot.toml");
     std::fs::write(
         &config,
         format!(
-            "database = \"{}\"\n[telegram]\ntoken = \"{TOKEN}\"\napi_url = \"http://{api_addr}\"\nthrottle = false\n\
-             [webhook]\nurl = \"https://load.example/hook\"\nsecret = \"{SECRET}\"\nqueue = 10000\n\
-             [http]\nlisten = \"127.0.0.1:0\"\n[reload]\nwatch = false\n",
-            dir.path().join("load.db").display()
+            "database = \"{}\"\n[telegram]\ntoken = \"{TOKEN}\"\napi_url = \"http://{api_addr}\"\n{sections}",
+            dir.join("bot.db").display()
         ),
     )
     .expect("config");
-    let log = dir.path().join("bot.log");
-    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_scamguard"))
+    let log = dir.join("bot.log");
+    let child = std::process::Command::new(env!("CARGO_BIN_EXE_scamguard"))
         .arg("run")
         .arg("--config")
         .arg(&config)
@@ -374,6 +381,20 @@ async fn run_once(rate: u64, seconds: u64) {
         .stderr(std::fs::File::create(&log).expect("log"))
         .spawn()
         .expect("spawn scamguard");
+    (child, log)
+}
+
+async fn run_once(rate: u64, seconds: u64) {
+    let (fake, api_addr) = start_fake().await;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (mut child, log) = spawn_bot(
+        dir.path(),
+        api_addr,
+        &format!(
+            "throttle = false\n[webhook]\nurl = \"https://load.example/hook\"\nsecret = \"{SECRET}\"\nqueue = 10000\n\
+             [http]\nlisten = \"127.0.0.1:0\"\n[reload]\nwatch = false\n"
+        ),
+    );
     let pid = child.id();
     let addr = wait_listening(&log, "webhook registered").await;
 
@@ -557,36 +578,15 @@ async fn run_once(rate: u64, seconds: u64) {
 /// all queued at once, and one danger message from a fresh chat after them. Reports the time
 /// until every update is handled, the calm answers drawn, and the danger warning's latency.
 async fn polling_burst(chats: i64, per_chat: i64, throttle: bool) {
-    let fake = Fake::new();
-    let app = Router::new()
-        .route("/{token}/{method}", post(bot_api).get(bot_api))
-        .with_state(fake.clone());
-    let api = tokio::net::TcpListener::bind("127.0.0.1:0")
-        .await
-        .expect("bind");
-    let api_addr = api.local_addr().expect("addr");
-    tokio::spawn(async move { axum::serve(api, app).await });
+    let (fake, api_addr) = start_fake().await;
     let dir = tempfile::tempdir().expect("tempdir");
-    let config = dir.path().join("burst.toml");
-    std::fs::write(
-        &config,
-        format!(
-            "database = \"{}\"\n[telegram]\ntoken = \"{TOKEN}\"\napi_url = \"http://{api_addr}\"\nthrottle = {throttle}\n\
-             [http]\nlisten = \"127.0.0.1:0\"\n[reload]\nwatch = false\n",
-            dir.path().join("burst.db").display()
+    let (mut child, log) = spawn_bot(
+        dir.path(),
+        api_addr,
+        &format!(
+            "throttle = {throttle}\n[http]\nlisten = \"127.0.0.1:0\"\n[reload]\nwatch = false\n"
         ),
-    )
-    .expect("config");
-    let log = dir.path().join("bot.log");
-    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_scamguard"))
-        .arg("run")
-        .arg("--config")
-        .arg(&config)
-        .env_remove("RUST_LOG")
-        .env_remove("TELOXIDE_TOKEN")
-        .stderr(std::fs::File::create(&log).expect("log"))
-        .spawn()
-        .expect("spawn scamguard");
+    );
     let addr = wait_listening(&log, "connected").await;
     let mut id = 2_000_000;
     {
