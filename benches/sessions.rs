@@ -79,6 +79,7 @@ fn scans() -> Vec<Scan> {
                         evidence: 0..4,
                     })
                     .collect(),
+                ..Scan::default()
             }
         })
         .collect()

@@ -44,6 +44,11 @@ check-caution = Level: { $level }. There are signs of a common scam pattern here
 
 ## Calm answer to a burst of forwarded messages
 
+advice-reply = This reads as anti-fraud advice, and the advice is right: real customer service, banks and police never move you to WeChat, QQ or another app, never ask you to share your screen, install an app, read out a code or move money to a "safe account". Nothing in it asks you to do anything. If someone is asking you to do one of those things right now, forward me their messages.
+report-reply = This tells of a scam that happened to someone: I recognise its pattern.
+report-advice =
+    If it is happening to you or someone close now: stop, hang up, do not pay, scan or share any code, and call the bank on the number printed on the card.
+    Money already sent? Call the bank at once to freeze the transfer, then report it to the police.
 calm-batch =
     I have looked at { $count ->
         [one] 1 message

@@ -135,6 +135,8 @@ pub struct Assessment {
     pub hard_trigger: bool,
     /// Messages observed in this conversation, this one included.
     pub messages: u32,
+    /// How this message speaks of the moves it names (advice and reports count for nothing).
+    pub genre: crate::voice::Genre,
 }
 
 /// A time inside one conversation: milliseconds since its `base`.
@@ -277,6 +279,7 @@ impl Conversation {
             warn_now,
             hard_trigger,
             messages: self.messages,
+            genre: scan.genre,
         }
     }
 
@@ -514,6 +517,7 @@ pub(crate) mod test_support {
             findings,
             level,
             score,
+            ..Scan::default()
         }
     }
 

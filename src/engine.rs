@@ -144,6 +144,11 @@ pub struct Scan {
     pub level: Level,
     /// Sum of the weights of the matched rules.
     pub score: u32,
+    /// How the message speaks of the moves it names ([`crate::voice`]).
+    pub genre: crate::voice::Genre,
+    /// Findings that are not live moves: negated, the writer's own or someone else's in a
+    /// story. They count for nothing; an advisory or a report is answered from them.
+    pub described: Vec<crate::voice::Described>,
 }
 
 impl Scan {
@@ -667,6 +672,7 @@ impl Engine {
                 scan.score = score;
             }
         }
+        crate::voice::settle(text, &mut scan, &self.thresholds);
         scan
     }
 
@@ -813,6 +819,7 @@ impl Engine {
             findings,
             level,
             score,
+            ..Scan::default()
         }
     }
 

@@ -512,6 +512,7 @@ expect = "no-match"
             findings: vec![f(0..1), f(0..1), f(1..2)],
             level: Level::Caution,
             score: 1,
+            ..Scan::default()
         };
         assert_eq!(evidence("xy", &scan).len(), 2);
         assert_eq!(rule_ids(&scan), vec!["a".to_string()]);

@@ -19,3 +19,4 @@ pub mod rules;
 pub mod sessions;
 pub mod store;
 pub mod text;
+pub mod voice;

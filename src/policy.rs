@@ -34,6 +34,7 @@ use std::time::Duration;
 
 use crate::conversation::{Assessment, Timestamp};
 use crate::engine::{Level, Scan};
+use crate::voice::Genre;
 
 /// One thing the bot does about a message.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -45,6 +46,11 @@ pub enum Action {
     },
     /// Private chats: the message joins the calm answer of its burst.
     Calm,
+    /// Private chats and `/check`: the message is anti-fraud advice; say so, calmly.
+    Advise,
+    /// Private chats and `/check`: the message tells of a scam that happened to someone;
+    /// answer with what that scam is.
+    Describe,
     /// `/check`: reply with the plain result.
     Reply,
     /// Delete the message.
@@ -72,6 +78,8 @@ impl Action {
         match self {
             Action::Warn { .. } => "warn",
             Action::Calm => "calm",
+            Action::Advise => "advise",
+            Action::Describe => "describe",
             Action::Reply => "reply",
             Action::Delete => "delete",
             Action::Notice { .. } => "notice",
@@ -330,7 +338,16 @@ pub fn private(a: &Assessment) -> Vec<Action> {
             level: alert_level(a),
         }]
     } else {
-        vec![Action::Calm]
+        vec![unalarmed(a.genre, Action::Calm)]
+    }
+}
+
+/// The answer to a message that does not alert: advice and reports get their own.
+fn unalarmed(genre: Genre, otherwise: Action) -> Action {
+    match genre {
+        Genre::Advisory => Action::Advise,
+        Genre::Report => Action::Describe,
+        Genre::Live => otherwise,
     }
 }
 
@@ -342,7 +359,7 @@ pub fn check(scan: &Scan) -> Vec<Action> {
             level: scan.level.max(Level::Warning),
         }]
     } else {
-        vec![Action::Reply]
+        vec![unalarmed(scan.genre, Action::Reply)]
     }
 }
 

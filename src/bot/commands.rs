@@ -306,6 +306,7 @@ pub(crate) async fn check<R: TgBot>(
                     level,
                     evidence: evidence.clone(),
                     chain,
+                    family: None,
                 };
                 if incoming.kind == crate::guard::ChatKind::Private {
                     send_warning(bot, app, chat, id, lang, &view, &rule_ids, update_id).await;
@@ -313,6 +314,11 @@ pub(crate) async fn check<R: TgBot>(
                     let text = render::group_warning(&app.catalog(), lang, level, &evidence);
                     send_once(bot, app, chat, id, "reply", text, true, None).await;
                 }
+            }
+            Action::Advise => reply(bot, app, chat, id, render::advice(&app.catalog(), lang)).await,
+            Action::Describe => {
+                let text = render::report(&app.catalog(), lang, &scan.described);
+                reply(bot, app, chat, id, text).await;
             }
             _ => {
                 let text = render::check_result(&app.catalog(), lang, scan.level, &evidence);

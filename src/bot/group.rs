@@ -409,7 +409,7 @@ pub(crate) async fn execute<R: TgBot>(
             Action::NotifyAdmins => {
                 notify_admins(bot, app, target, lang, settings, decision, evidence).await;
             }
-            Action::Calm | Action::Reply => {}
+            Action::Calm | Action::Reply | Action::Advise | Action::Describe => {}
         }
     }
     for &a in &decision.would {

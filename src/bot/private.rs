@@ -9,7 +9,7 @@ use teloxide::types::{ChatId, InlineKeyboardButton, InlineKeyboardMarkup, Me, Me
 
 use super::batch::Role;
 use super::commands;
-use super::handlers::{App, TgBot, Turn, begin, mark};
+use super::handlers::{App, TgBot, Turn, begin, mark, send_once};
 use super::listener::InHand;
 use super::render::{self, WarningView};
 use super::send::{Once, blocking};
@@ -63,7 +63,10 @@ pub(crate) async fn message<R: TgBot>(
         let outcome = app.guard.handle(&incoming, Timestamp::now());
         let actions = policy::private(&outcome.assessment);
         let a = &outcome.assessment;
-        let warn = actions.iter().any(|x| matches!(x, Action::Warn { .. }));
+        // Advice and reports get their own answer at once: no calm answer for their burst.
+        let warn = actions
+            .iter()
+            .any(|x| matches!(x, Action::Warn { .. } | Action::Advise | Action::Describe));
         let role = app.batcher.note(
             chat,
             incoming.message_id,
@@ -84,16 +87,45 @@ pub(crate) async fn message<R: TgBot>(
         rules = ?rule_ids,
         message_level = %a.message_level,
         level = %a.level,
+        genre = a.genre.as_str(),
         actions = ?actions.iter().map(|x| x.name()).collect::<Vec<_>>(),
         "message assessed"
     );
 
     for action in &actions {
+        let answer = match *action {
+            Action::Advise => Some(("advise", render::advice(&app.catalog(), lang))),
+            Action::Describe => Some((
+                "describe",
+                render::report(&app.catalog(), lang, &outcome.scan.described),
+            )),
+            _ => None,
+        };
+        if let Some((kind, text)) = answer {
+            if send_once(
+                &bot,
+                &app,
+                chat,
+                incoming.message_id,
+                kind,
+                text,
+                true,
+                None,
+            )
+            .await
+            .is_some()
+            {
+                crate::metrics::action(kind, "done");
+                tracing::info!(update_id, chat = %app.chat_hash(chat), genre = a.genre.as_str(), "answered as {kind}");
+            }
+            continue;
+        }
         if let Action::Warn { level } = *action {
             let view = WarningView {
                 level,
                 evidence: outcome.evidence(),
                 chain: a.chain.clone(),
+                family: a.families.first().cloned(),
             };
             send_warning(
                 &bot,

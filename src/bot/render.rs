@@ -1,9 +1,12 @@
 //! The texts the bot sends, rendered through the catalog. Plain text (no parse mode), so no
 //! user-controlled character can break the formatting.
 
-use crate::engine::{Level, Stage};
+use crate::engine::{Level, RuleMeta, Stage};
 use crate::guard::Evidence;
 use crate::i18n::{Arg, Catalog, Lang};
+use crate::voice::Described;
+#[cfg(doc)]
+use crate::voice::Genre;
 
 /// Telegram's limit is 4096 UTF-16 code units; stay below it.
 pub const MAX_MESSAGE_CHARS: usize = 3900;
@@ -21,6 +24,8 @@ pub struct WarningView {
     pub evidence: Vec<Evidence>,
     /// The conversation's chain so far.
     pub chain: Vec<Stage>,
+    /// The conversation's leading family, whose explanations the warning gives.
+    pub family: Option<String>,
 }
 
 /// A quote as the user should read it: evidence from a QR code, a document's name or a
@@ -82,12 +87,10 @@ pub fn warning(cat: &Catalog, lang: Lang, view: &WarningView) -> String {
             ));
         }
 
-        let mut keys: Vec<&str> = Vec::new();
-        for e in &view.evidence {
-            if !keys.contains(&e.rule.explain.as_str()) && keys.len() < MAX_EXPLANATIONS {
-                keys.push(&e.rule.explain);
-            }
-        }
+        let keys = leading_explanations(
+            view.evidence.iter().map(|e| &*e.rule),
+            view.family.as_deref(),
+        );
         out.push_str("\n\n");
         out.push_str(&cat.text(lang, "warning-why"));
         for key in keys {
@@ -113,6 +116,75 @@ pub fn warning(cat: &Catalog, lang: Lang, view: &WarningView) -> String {
     out.push_str(&cat.text(lang, "warning-feedback"));
     cut(out)
 }
+
+/// The answer to anti-fraud advice (a [`Genre::Advisory`] message): it reads as advice, and
+/// the advice is right.
+#[must_use]
+pub fn advice(cat: &Catalog, lang: Lang) -> String {
+    cut(cat.text(lang, "advice-reply"))
+}
+
+/// The answer to a story of a scam (a [`Genre::Report`] message): which scam it is, from the
+/// findings of its leading family, and what to do if it is happening now.
+#[must_use]
+pub fn report(cat: &Catalog, lang: Lang, described: &[Described]) -> String {
+    let mut out = cat.text(lang, "report-reply");
+    let keys = leading_explanations(described.iter().map(|d| &*d.finding.rule), None);
+    if !keys.is_empty() {
+        out.push_str("\n\n");
+        out.push_str(&cat.text(lang, "warning-why"));
+        for key in keys {
+            out.push_str("\n• ");
+            out.push_str(&cat.text(lang, key));
+        }
+    }
+    out.push_str("\n\n");
+    out.push_str(&cat.text(lang, "report-advice"));
+    cut(out)
+}
+
+/// The explanation keys of the leading family among `rules`, strongest rule first, at most
+/// [`MAX_EXPLANATIONS`]: `lead` when given and present (the conversation's leading family),
+/// else the family with the highest summed weight (ties go to the first seen). Hard triggers
+/// of other families keep their own explanation (each is a scam on its own), and so do the
+/// signals every scam shares (a move to another app, a code asked for); a stray rule of an
+/// unrelated family does not.
+#[must_use]
+pub fn leading_explanations<'a>(
+    rules: impl Iterator<Item = &'a RuleMeta> + Clone,
+    lead: Option<&str>,
+) -> Vec<&'a str> {
+    let mut weight: Vec<(&str, u32)> = Vec::new();
+    for r in rules.clone() {
+        if SHARED_FAMILIES.contains(&r.family.as_str()) {
+            continue;
+        }
+        match weight.iter_mut().find(|(f, _)| *f == r.family) {
+            Some((_, w)) => *w += r.weight,
+            None => weight.push((&r.family, r.weight)),
+        }
+    }
+    let strongest = weight.iter().rev().max_by_key(|(_, w)| *w).map(|(f, _)| *f);
+    let lead = lead
+        .filter(|l| weight.iter().any(|(f, _)| f == l))
+        .or(strongest)
+        .unwrap_or("");
+    let mut chosen: Vec<&RuleMeta> = rules
+        .filter(|r| r.family == lead || r.trigger || SHARED_FAMILIES.contains(&r.family.as_str()))
+        .collect();
+    chosen.sort_by_key(|r| (std::cmp::Reverse(r.trigger), std::cmp::Reverse(r.weight)));
+    let mut keys: Vec<&str> = Vec::new();
+    for r in chosen {
+        if !keys.contains(&r.explain.as_str()) && keys.len() < MAX_EXPLANATIONS {
+            keys.push(&r.explain);
+        }
+    }
+    keys
+}
+
+/// Families of signals that belong to every scam (a move to another app, a code asked for):
+/// their explanation fits whichever family leads.
+const SHARED_FAMILIES: [&str; 2] = ["signal", "qr_and_files"];
 
 /// The calm answer to a burst: how many messages, the level, the stages seen.
 #[must_use]
@@ -225,6 +297,7 @@ mod tests {
                 ev("b", Stage::Control, "stage-control", "腾讯会议"),
             ],
             chain: vec![Stage::Pretext, Stage::Control],
+            family: None,
         };
         let en = warning(&cat, Lang::En, &view);
         assert!(en.starts_with("🚨"), "{en}");
@@ -258,6 +331,7 @@ mod tests {
             level: Level::Warning,
             evidence: vec![],
             chain: vec![],
+            family: None,
         };
         let en = warning(&cat, Lang::En, &view);
         assert!(en.starts_with("⚠️"), "{en}");
@@ -300,9 +374,67 @@ mod tests {
             level: Level::Danger,
             evidence: many,
             chain: Stage::ALL.to_vec(),
+            family: None,
         };
         let s = warning(&cat, Lang::ZhTw, &view);
         assert!(s.chars().count() <= MAX_MESSAGE_CHARS + 1);
+    }
+
+    fn rule(family: &str, weight: u32, trigger: bool, explain: &str) -> RuleMeta {
+        RuleMeta {
+            id: format!("{family}.{explain}"),
+            family: family.into(),
+            stage: Stage::Hook,
+            weight,
+            trigger,
+            explain: explain.into(),
+        }
+    }
+
+    #[test]
+    fn explanations_come_from_the_leading_family() {
+        let rules = [
+            rule("pig_butchering", 20, false, "why-stray"),
+            rule("fake_customer_service", 30, false, "why-parcel"),
+            rule("fake_customer_service", 40, false, "why-refund"),
+            rule("signal", 50, false, "why-screen"),
+            rule("investment", 90, true, "why-trigger"),
+        ];
+        // Customer service leads (70 against 20; the trigger's family is not summed above
+        // the others because the trigger keeps its own line anyway).
+        let keys = leading_explanations(rules.iter().take(4), None);
+        assert_eq!(keys, vec!["why-screen", "why-refund", "why-parcel"]);
+        // A trigger of another family keeps its line; the stray pig-butchering one does not.
+        let keys = leading_explanations(rules.iter(), Some("fake_customer_service"));
+        assert_eq!(keys, vec!["why-trigger", "why-screen", "why-refund", "why-parcel"]);
+        // The conversation's family leads even when this message's strongest rule is another's.
+        let keys = leading_explanations(rules.iter().take(3), Some("pig_butchering"));
+        assert_eq!(keys, vec!["why-stray"]);
+        // A family that is not in the message does not blank the explanation.
+        let keys = leading_explanations(rules.iter().take(3), Some("loan_credit"));
+        assert_eq!(keys, vec!["why-refund", "why-parcel"]);
+    }
+
+    #[test]
+    fn advice_and_report_answers_read_calm_in_every_language() {
+        let cat = Catalog::embedded().unwrap();
+        let described = vec![Described {
+            finding: crate::engine::Finding {
+                rule: Arc::new(rule("fake_customer_service", 40, false, "why-parcel-lost-claim")),
+                evidence: 0..3,
+            },
+            voice: crate::voice::Voice::Reported,
+        }];
+        for lang in [Lang::En, Lang::ZhCn, Lang::ZhTw] {
+            let a = advice(&cat, lang);
+            let r = report(&cat, lang, &described);
+            for text in [&a, &r] {
+                assert!(!text.contains("DANGER") && !text.contains("🚨"), "{text}");
+                assert!(!text.contains("warning-") && !text.contains("report-"), "{text}");
+            }
+            assert!(r.contains(&cat.text(lang, "why-parcel-lost-claim")), "{r}");
+            assert!(r.contains(&cat.text(lang, "report-advice")), "{r}");
+        }
     }
 }
 

@@ -132,16 +132,30 @@ pub fn human(original: &str, scan: &Scan) -> String {
         out.push_str(&format!("stages: {}\n", stage_names(scan).join(" -> ")));
     }
     for f in &scan.findings {
-        out.push_str(&format!(
-            "  {:<8} {}{} [{}]: \"{}\"\n",
-            f.rule.stage.as_str(),
-            f.rule.id,
-            if f.rule.trigger { " (trigger)" } else { "" },
-            f.rule.family,
-            quote(original, f.evidence.clone())
-        ));
+        out.push_str(&finding_line(original, f));
+    }
+    if scan.genre != crate::voice::Genre::Live {
+        out.push_str(&format!("reads as: {}\n", scan.genre.as_str()));
+    }
+    if !scan.described.is_empty() {
+        out.push_str("not counted (not a move asked of the reader):\n");
+    }
+    for d in &scan.described {
+        out.push_str(&format!("  ({:?}) ", d.voice).to_lowercase());
+        out.push_str(finding_line(original, &d.finding).trim_start());
     }
     out
+}
+
+fn finding_line(original: &str, f: &crate::engine::Finding) -> String {
+    format!(
+        "  {:<8} {}{} [{}]: \"{}\"\n",
+        f.rule.stage.as_str(),
+        f.rule.id,
+        if f.rule.trigger { " (trigger)" } else { "" },
+        f.rule.family,
+        quote(original, f.evidence.clone())
+    )
 }
 
 /// Machine-readable verdict.
@@ -162,6 +176,13 @@ pub fn to_json(original: &str, scan: &Scan) -> serde_json::Value {
             "evidence": original.get(f.evidence.clone()).unwrap_or(""),
             "start": f.evidence.start,
             "end": f.evidence.end,
+        })).collect::<Vec<_>>(),
+        "genre": scan.genre.as_str(),
+        "described": scan.described.iter().map(|d| json!({
+            "id": d.finding.rule.id,
+            "voice": format!("{:?}", d.voice).to_lowercase(),
+            "start": d.finding.evidence.start,
+            "end": d.finding.evidence.end,
         })).collect::<Vec<_>>(),
     })
 }

@@ -16,6 +16,7 @@ fn assess(level: Level, message_level: Level, warn_now: bool, hard_trigger: bool
         warn_now,
         hard_trigger,
         messages: 1,
+        genre: crate::voice::Genre::Live,
     }
 }
 
@@ -271,4 +272,30 @@ fn mode_and_threshold() {
     assert_eq!((s.on_warning, s.on_danger), (Response::Off, Response::Off));
     assert_eq!(Response::parse(" MUTE "), Some(Response::Mute));
     assert_eq!(Response::parse("kick"), None);
+}
+
+#[test]
+fn advice_and_reports_get_their_own_answer_unless_something_alerts() {
+    use crate::voice::Genre;
+    let mut a = assess(Level::None, Level::None, false, false);
+    a.genre = Genre::Advisory;
+    assert_eq!(private(&a), vec![Action::Advise]);
+    a.genre = Genre::Report;
+    assert_eq!(private(&a), vec![Action::Describe]);
+    // An earlier message escalated: the warning wins.
+    let mut b = escalated();
+    b.genre = Genre::Advisory;
+    assert_eq!(
+        private(&b),
+        vec![Action::Warn {
+            level: Level::Warning
+        }]
+    );
+    let mut scan = Scan::default();
+    scan.genre = Genre::Advisory;
+    assert_eq!(check(&scan), vec![Action::Advise]);
+    scan.genre = Genre::Report;
+    assert_eq!(check(&scan), vec![Action::Describe]);
+    scan.genre = Genre::Live;
+    assert_eq!(check(&scan), vec![Action::Reply]);
 }
