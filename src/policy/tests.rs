@@ -291,8 +291,10 @@ fn advice_and_reports_get_their_own_answer_unless_something_alerts() {
             level: Level::Warning
         }]
     );
-    let mut scan = Scan::default();
-    scan.genre = Genre::Advisory;
+    let mut scan = Scan {
+        genre: Genre::Advisory,
+        ..Scan::default()
+    };
     assert_eq!(check(&scan), vec![Action::Advise]);
     scan.genre = Genre::Report;
     assert_eq!(check(&scan), vec![Action::Describe]);
