@@ -43,7 +43,6 @@ pub(super) fn fold(t: &Tables, text: &str, map: &[Span]) -> Option<(String, Vec<
     if !text.bytes().any(|b| b.is_ascii_alphabetic()) {
         return None;
     }
-    let mut changed = false;
     let mut cur: Option<(String, Vec<Span>)> = None;
     for stage in [spaced as Stage, leet, compounds] {
         let (s, m) = cur
@@ -51,10 +50,9 @@ pub(super) fn fold(t: &Tables, text: &str, map: &[Span]) -> Option<(String, Vec<
             .map_or((text, map), |(s, m)| (s.as_str(), m.as_slice()));
         if let Some(next) = stage(t, s, m) {
             cur = Some(next);
-            changed = true;
         }
     }
-    cur.filter(|_| changed)
+    cur
 }
 
 type Stage = fn(&Tables, &str, &[Span]) -> Option<(String, Vec<Span>)>;
@@ -75,15 +73,20 @@ impl<'a> Out<'a> {
         Self {
             src,
             map,
-            text: String::with_capacity(src.len()),
-            out_map: Vec::with_capacity(map.len()),
+            text: String::new(),
+            out_map: Vec::new(),
             done: 0,
             changed: false,
         }
     }
 
-    /// Copy the source up to `to`.
+    /// Copy the source up to `to`. The output is allocated at the first edit, so a stage that
+    /// changes nothing allocates nothing.
     fn copy(&mut self, to: usize) {
+        if self.out_map.capacity() == 0 {
+            self.text.reserve(self.src.len());
+            self.out_map.reserve(self.map.len());
+        }
         if to > self.done {
             self.text.push_str(&self.src[self.done..to]);
             self.out_map.extend_from_slice(&self.map[self.done..to]);
