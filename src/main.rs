@@ -44,6 +44,9 @@ enum ConfigCommand {
 enum RulesCommand {
     /// Validate every rule file and its examples; exit 2 on any error.
     Lint(cli::lint::LintArgs),
+    /// Propose rule weights from a labeled corpus (logistic regression over the rules' hits)
+    /// and flag rules that hit more benign than scam lines; a Markdown report.
+    Fit(cli::fit::FitArgs),
 }
 
 fn main() -> ExitCode {
@@ -51,6 +54,7 @@ fn main() -> ExitCode {
     match args.command {
         Some(Command::Check(a)) => cli::check::run(&a),
         Some(Command::Rules(RulesCommand::Lint(a))) => cli::lint::run(&a),
+        Some(Command::Rules(RulesCommand::Fit(a))) => cli::fit::run(&a),
         Some(Command::Eval(a)) => cli::eval::run(&a),
         Some(Command::Run(a)) => scamguard::bot::main(a),
         Some(Command::Config(ConfigCommand::Check(a))) => cli::config::check(&a),

@@ -148,9 +148,9 @@ fn parse_level(s: &str) -> Result<Level, String> {
 }
 
 #[derive(Deserialize)]
-struct MessageLine {
-    text: String,
-    label: String,
+pub(crate) struct MessageLine {
+    pub(crate) text: String,
+    pub(crate) label: String,
     #[serde(default)]
     family: Option<String>,
     #[serde(default)]
@@ -345,7 +345,7 @@ struct Examples {
     fps_left: usize,
 }
 
-fn files_of(paths: &[PathBuf]) -> Result<Vec<PathBuf>, String> {
+pub(crate) fn files_of(paths: &[PathBuf]) -> Result<Vec<PathBuf>, String> {
     let mut out = Vec::new();
     for p in paths {
         if p.is_dir() {
@@ -366,7 +366,7 @@ fn files_of(paths: &[PathBuf]) -> Result<Vec<PathBuf>, String> {
     Ok(out)
 }
 
-fn read_lines(path: &Path) -> Result<Vec<(usize, String)>, String> {
+pub(crate) fn read_lines(path: &Path) -> Result<Vec<(usize, String)>, String> {
     let bytes = std::fs::read(path).map_err(|e| format!("{}: cannot read: {e}", path.display()))?;
     let text = String::from_utf8(bytes).map_err(|e| {
         format!(
@@ -383,7 +383,7 @@ fn read_lines(path: &Path) -> Result<Vec<(usize, String)>, String> {
         .collect())
 }
 
-fn file_name(path: &Path) -> String {
+pub(crate) fn file_name(path: &Path) -> String {
     path.file_stem().map_or_else(
         || path.display().to_string(),
         |s| s.to_string_lossy().into_owned(),

@@ -30,6 +30,7 @@ macro_rules! outln {
 pub mod check;
 pub mod config;
 pub mod eval;
+pub mod fit;
 pub mod lint;
 
 use std::path::Path;

@@ -27,9 +27,14 @@ pub(super) struct Folded {
     first_trigger: usize,
 }
 
-/// Fold `input` completely: character pass, then variant passes until nothing changes.
+/// Upper bound on rounds of Latin folds and variant passes; a round only runs when the Latin
+/// folds changed the text after the previous round's variant passes.
+const MAX_LATIN_ROUNDS: usize = 3;
+
+/// Fold `input` completely: character pass, Latin folds, then variant passes until nothing
+/// changes (and the Latin folds again on what the variant passes made).
 pub(super) fn fold(t: &Tables, input: &str) -> Folded {
-    variant_passes(t, pass1(t, input))
+    rounds(t, pass1(t, input))
 }
 
 /// [`fold`] without the filter that starts the variant search at the first possible pattern
@@ -38,7 +43,33 @@ pub(super) fn fold(t: &Tables, input: &str) -> Folded {
 pub(super) fn fold_unfiltered(t: &Tables, input: &str) -> Folded {
     let mut folded = pass1(t, input);
     folded.first_trigger = 0;
-    variant_passes(t, folded)
+    rounds(t, folded)
+}
+
+fn rounds(t: &Tables, mut folded: Folded) -> Folded {
+    for round in 0..MAX_LATIN_ROUNDS {
+        let changed = latin_folds(t, &mut folded);
+        if round > 0 && !changed {
+            break;
+        }
+        folded = variant_passes(t, folded);
+    }
+    folded
+}
+
+/// Apply the Latin folds ([`super::latin`]) to `folded`; whether they changed it. A changed
+/// text is searched for variants from its start.
+fn latin_folds(t: &Tables, folded: &mut Folded) -> bool {
+    match super::latin::fold(t, &folded.text, &folded.map) {
+        Some((text, map)) => {
+            folded.text = text;
+            folded.map = map;
+            folded.dirty = None;
+            folded.first_trigger = 0;
+            true
+        }
+        None => false,
+    }
 }
 
 fn variant_passes(t: &Tables, mut folded: Folded) -> Folded {

@@ -69,6 +69,17 @@
 //!     and `3000,500` stay). A clause comma is a comma too: `五百，三百` folds to `500300`,
 //!     like `500,300` would.
 //!
+//! **Latin folds** (`src/text/latin.rs`, data in `tables.rs`) run after step 8, and again
+//! after steps 9 to 11 when those changed the text: English words written to dodge keywords.
+//! Letters spelled out with one gap throughout join (`s h a r e your screen` -> `share your
+//! screen`, `a.n.y.d.e.s.k` -> `anydesk`; 4 letters or more, or 3 that spell a listed short
+//! word such as `o t p`; `I am a student`, `A B testing`, `J. R. R. Tolkien` stay). A token
+//! with digits or `@` `$` for letters folds only when it then reads exactly as a listed word
+//! rules use (`g1ft` -> `gift`, `c0de` -> `code`, `p@ypal` -> `paypal`; `4g`, `mp3`, `b2b`,
+//! `iphone15`, amounts and codes stay). Names split in two join (`any desk`, `team-viewer` ->
+//! `anydesk`, `teamviewer`). None touches a token attached to a web or e-mail address
+//! (`paypa1.com`, `any-desk.com` stay).
+//!
 //! Steps 6 to 8 also apply around every replacement of steps 9 to 11 (`你好 vx` -> `你好微信`),
 //! and steps 9 to 11 run again (a bounded number of times) while they change the text, so
 //! `normalize` is idempotent: `normalize(normalize(x)) == normalize(x)`.
@@ -94,6 +105,7 @@
 //! to build them early.
 
 mod fold;
+mod latin;
 mod tables;
 
 #[cfg(test)]

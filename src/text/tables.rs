@@ -823,3 +823,148 @@ fn build_t2s() -> Box<[u16]> {
     }
     table.into_boxed_slice()
 }
+
+// --- Latin evasion folds (src/text/latin.rs) -------------------------------------------------
+// Data for the three folds of English words written to dodge keyword filters. They are lists
+// rather than patterns so that a fold can only ever produce a word a rule is written with.
+
+/// Characters that may separate letters spelled out one by one (`s h a r e`, `a.n.y.d.e.s.k`,
+/// `o-t-p`, `g_i_f_t`). A gap is a run of 1 to 3 of them, the same run between every letter.
+pub(super) const SPACED_SEPARATORS: &str = " .-_*|";
+
+/// A run of exactly three spelled-out letters joins only when it spells one of these: shorter
+/// runs are everyday text (`u r a`, `i c u`, grades `a b c`), while a scammer spells out the
+/// short words rules look for. Runs of four letters or more always join.
+pub(super) const SPACED_SHORT_WORDS: &[&str] = &[
+    "otp", "pin", "app", "atm", "cvv", "cvc", "ssn", "kyc", "sms", "btc", "eth", "usd",
+];
+
+/// Digits and symbols that stand for letters inside a word (`g1ft`, `p@ypal`), with the
+/// letters they may stand for.
+pub(super) const LEET: &[(u8, &[u8])] = &[
+    (b'0', b"o"),
+    (b'1', b"il"),
+    (b'3', b"e"),
+    (b'4', b"a"),
+    (b'5', b"s"),
+    (b'7', b"t"),
+    (b'@', b"a"),
+    (b'$', b"s"),
+];
+
+/// The words a token written with [`LEET`] characters folds to. A token folds only when, read
+/// with the table, it is exactly one of these words: the criterion is that the fold must
+/// produce a word some rule is written with, so `4g`, `mp3`, `b2b`, `iphone15`, `2fa`, order
+/// numbers, amounts, dates and codes never change (none of them reads as a listed word). Each
+/// entry is lowercase ASCII letters, at least three of them.
+pub(super) const LEET_WORDS: &[&str] = &[
+    // what is asked for
+    "gift",
+    "giftcard",
+    "code",
+    "codes",
+    "otp",
+    "pin",
+    "password",
+    "passcode",
+    "account",
+    "verify",
+    "verified",
+    "verification",
+    "login",
+    "bank",
+    "card",
+    "wallet",
+    "refund",
+    "deposit",
+    "payment",
+    "transfer",
+    "crypto",
+    "bitcoin",
+    "usdt",
+    "token",
+    "seed",
+    "phrase",
+    // lures and pressure
+    "free",
+    "prize",
+    "winner",
+    "claim",
+    "bonus",
+    "reward",
+    "profit",
+    "invest",
+    "investment",
+    "urgent",
+    "suspended",
+    "locked",
+    "blocked",
+    "unlock",
+    "security",
+    "secure",
+    "update",
+    "click",
+    "link",
+    "loan",
+    "casino",
+    "bet",
+    // brands scams impersonate
+    "amazon",
+    "paypal",
+    "apple",
+    "itunes",
+    "google",
+    "steam",
+    "netflix",
+    "microsoft",
+    "whatsapp",
+    "telegram",
+    "binance",
+    "coinbase",
+    "metamask",
+    "trustwallet",
+    "usps",
+    "fedex",
+    "dhl",
+    "visa",
+    "mastercard",
+    "venmo",
+    "zelle",
+    "cashapp",
+    // remote-control apps
+    "anydesk",
+    "teamviewer",
+    "rustdesk",
+    "airdroid",
+    "ultraviewer",
+    "quicksupport",
+    "screenconnect",
+    "todesk",
+];
+
+/// Two-word spellings of names that rules write as one word (`any desk`, `team-viewer`,
+/// `Quick_Support`): the two parts, separated by a run of 1 to 3 of [`COMPOUND_SEPARATORS`],
+/// fold to the parts joined. Only pairs that are not everyday English phrases (`to desk` is
+/// not here: "walk to desk 5").
+pub(super) const COMPOUNDS: &[(&str, &str)] = &[
+    ("any", "desk"),
+    ("team", "viewer"),
+    ("quick", "support"),
+    ("quick", "assist"),
+    ("rust", "desk"),
+    ("air", "droid"),
+    ("ultra", "viewer"),
+    ("screen", "connect"),
+    ("pay", "pal"),
+    ("whats", "app"),
+    ("bit", "coin"),
+];
+
+/// What may separate the parts of a [`COMPOUNDS`] entry.
+pub(super) const COMPOUND_SEPARATORS: &str = " -_";
+
+/// Characters that join a token to a web address, an e-mail address, a handle or a file
+/// name. A Latin fold never touches a token with one of them before it, or after it followed
+/// by a letter or digit (`paypa1.com`, `any-desk.com`, `j0hn@amaz0n`): folding there would
+/// make a look-alike address read as the real one.
+pub(super) const ADDRESS_JOINERS: &str = "./\\@:-_#=&?%~+$'*|";

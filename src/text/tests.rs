@@ -323,6 +323,98 @@ e!(
     "share   your"
 );
 
+// Latin folds: spelled-out letters.
+t!(spaced_share, "s h a r e your screen", "share your screen");
+t!(spaced_dots, "a.n.y.d.e.s.k", "anydesk");
+t!(spaced_gift_card, "g i f t c a r d", "giftcard");
+t!(spaced_upper, "S H A R E your screen", "share your screen");
+t!(spaced_dashes, "o-t-p please", "otp please");
+t!(spaced_spaced_dash, "c - o - d - e", "code");
+t!(spaced_dot_space, "g. i. f. t", "gift");
+t!(spaced_underscores, "v_e_r_i_f_y now", "verify now");
+t!(spaced_short_word, "send the o t p", "send the otp");
+t!(spaced_in_chinese, "把c o d e发我", "把code发我");
+t!(spaced_two_gaps_one_run, "s h a r e y o u r", "shareyour");
+t!(spaced_keeps_end_dot, "u.s.b.c.", "usbc.");
+// Single letters in ordinary text stay.
+t!(spaced_not_i_am_a, "I am a student", "i am a student");
+t!(spaced_not_two, "A B testing", "a b testing");
+t!(spaced_not_three_other, "u r a star", "u r a star");
+t!(spaced_not_initials, "J. R. R. Tolkien", "j. r. r. tolkien");
+t!(spaced_not_axis, "x-y-z-axis", "x-y-z-axis");
+t!(spaced_not_mixed_gaps, "a b-c d", "a b-c d");
+t!(spaced_not_address, "s h a r e.com", "s h a r e.com");
+t!(
+    spaced_not_host,
+    "a.b.c.d.example.com",
+    "a.b.c.d.example.com"
+);
+t!(spaced_not_letters_digits, "a 1 b 2", "a 1 b 2");
+// Digits and symbols for letters.
+t!(leet_gift, "buy a g1ft card", "buy a gift card");
+t!(leet_code, "send the c0de", "send the code");
+t!(leet_amazon, "Am4zon refund", "amazon refund");
+t!(leet_paypal, "p4ypal", "paypal");
+t!(leet_paypal_at, "your p@ypal account", "your paypal account");
+t!(leet_otp, "0tp", "otp");
+t!(leet_verification, "verif1cation", "verification");
+t!(leet_one_as_l, "pay via paypa1 now", "pay via paypal now");
+t!(leet_sentence_end, "give me the c0de.", "give me the code.");
+t!(leet_next_to_han, "把c0de发我", "把code发我");
+// Look-alikes that are not words a rule uses stay.
+t!(leet_not_4g, "4g 5g mp3 b2b", "4g 5g mp3 b2b");
+t!(leet_not_model, "iphone15 pro", "iphone15 pro");
+t!(leet_not_amounts, "$500 or 1000usd", "$500 or 1000usd");
+t!(leet_not_date, "2024-05-01 10:30", "2024-05-01 10:30");
+t!(leet_not_code_digits, "code 123456", "code 123456");
+t!(leet_not_2fa, "turn on 2fa", "turn on 2fa");
+t!(
+    leet_not_domain,
+    "login at p4ypal.com",
+    "login at p4ypal.com"
+);
+t!(
+    leet_not_email,
+    "mail j0hn@amaz0n.net",
+    "mail j0hn@amaz0n.net"
+);
+t!(leet_not_handle, "@am4zon_help", "@am4zon_help");
+t!(leet_half_digits, "c0d3", "code");
+t!(leet_not_mostly_digits, "07p", "07p");
+// Split names.
+t!(compound_any_desk, "Any Desk", "anydesk");
+t!(
+    compound_any_dash_desk,
+    "install any-desk",
+    "install anydesk"
+);
+t!(compound_team_viewer, "Team Viewer", "teamviewer");
+t!(compound_team_dash_viewer, "team-viewer id", "teamviewer id");
+t!(compound_quick_support, "quick support", "quicksupport");
+t!(compound_spaced_then_joined, "t e a m viewer", "teamviewer");
+t!(compound_in_chinese, "下载any desk", "下载anydesk");
+t!(compound_han_app_spaced, "向日葵 远程", "向日葵远程");
+t!(compound_not_domain, "any-desk.com", "any-desk.com");
+t!(compound_not_longer_word, "anyone desk", "anyone desk");
+t!(compound_not_to_desk, "walk to desk 5", "walk to desk 5");
+// Evidence quotes the original characters.
+e!(quote_spaced, "s h a r e your screen", "share", "s h a r e");
+e!(
+    quote_spaced_dots,
+    "open a.n.y.d.e.s.k now",
+    "anydesk",
+    "a.n.y.d.e.s.k"
+);
+e!(quote_leet, "send the c0de", "code", "c0de");
+e!(quote_leet_inner, "send the c0de", "o", "0");
+e!(
+    quote_compound,
+    "install Any-Desk now",
+    "anydesk",
+    "Any-Desk"
+);
+e!(quote_compound_part, "install Any-Desk now", "desk", "Desk");
+
 #[test]
 fn original_range_edge_cases() {
     let n = normalize("加我 vx");
@@ -689,6 +781,22 @@ fn token_string() -> impl Strategy<Value = String> {
         "加",
         "我",
         "号",
+        "s",
+        "h",
+        "e",
+        " e",
+        ".",
+        "_",
+        "c0de",
+        "g1ft",
+        "4",
+        "@",
+        "$",
+        "any",
+        "desk",
+        "any desk",
+        "otp",
+        ".com",
     ];
     prop::collection::vec(prop::sample::select(pieces), 0..24).prop_map(|v| v.concat())
 }
