@@ -233,6 +233,38 @@ fn the_floor_passes_at_the_figures_and_fails_above_them() {
     assert_eq!(unknown.status.code(), Some(2), "{}", text(&unknown).1);
 }
 
+fn floor_split(f: &Fixture, body: &str, split: &str) -> Output {
+    let p = f.path("floor.toml");
+    std::fs::write(&p, body).unwrap();
+    f.eval(&[
+        "--split",
+        split,
+        "--floor",
+        p.to_str().unwrap(),
+        f.path("messages.jsonl").to_str().unwrap(),
+    ])
+}
+
+#[test]
+fn each_half_is_pinned_by_its_own_table() {
+    let f = Fixture::new();
+    // The top level is impossible; the [tune] table is lenient: --split tune reads [tune].
+    let body = "[messages.messages]\nmin_recall = 1.01\n\
+                [tune.messages.messages]\nmax_fp_rate = 1.0\n";
+    let ok = floor_split(&f, body, "tune");
+    assert!(ok.status.success(), "{}", text(&ok).1);
+    // An impossible [tune] table fails --split tune (the half holds some line of every kind
+    // the three limits judge, or at least one of them).
+    let body = "[tune.messages.messages]\nmin_recall = 1.01\nmax_fp_rate = -0.01\n\
+                max_spam_ad_rate = -0.01\n";
+    let low = floor_split(&f, body, "tune");
+    assert_eq!(low.status.code(), Some(1), "{}", text(&low).1);
+    // No [check] table: --split check is an error, not a pass against the whole corpus.
+    let missing = floor_split(&f, body, "check");
+    assert_eq!(missing.status.code(), Some(2), "{}", text(&missing).1);
+    assert!(text(&missing).1.contains("no [check] table"), "{}", text(&missing).1);
+}
+
 #[test]
 fn conversations_report_warned_share_first_warning_and_benign_sessions() {
     let f = Fixture::new();

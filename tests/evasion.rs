@@ -53,19 +53,19 @@ const PAIRS: &[(&str, &str, &str, &str)] = &[
     (
         "Send me the c0de you just got by SMS",
         "Send me the code you just got by SMS",
-        "extract.gift_card_en",
+        "extract.tell_code_en",
         "c0de",
     ),
     (
         "tell me the 0tp now",
         "tell me the otp now",
-        "extract.gift_card_en",
+        "extract.tell_code_en",
         "0tp",
     ),
     (
         "tell me the o t p now",
         "tell me the otp now",
-        "extract.gift_card_en",
+        "extract.tell_code_en",
         "o t p",
     ),
     (

@@ -182,8 +182,9 @@ pub fn leading_explanations<'a>(
     keys
 }
 
-/// Families of signals that belong to every scam (a move to another app, a code asked for):
-/// their explanation fits whichever family leads.
+
+/// Families of signals that belong to every scam (a move to another app, a QR code, a code
+/// asked for): their explanation fits whichever family leads.
 const SHARED_FAMILIES: [&str; 2] = ["signal", "qr_and_files"];
 
 /// The calm answer to a burst: how many messages, the level, the stages seen.

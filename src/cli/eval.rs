@@ -592,9 +592,25 @@ struct Floor {
     /// `--as group-newcomer`.
     #[serde(default)]
     group_newcomer: BTreeMap<String, MessageFloor>,
+    /// The same figures for `--split tune` alone.
+    tune: Option<Box<Floor>>,
+    /// The same figures for `--split check` alone.
+    check: Option<Box<Floor>>,
 }
 
 impl Floor {
+    /// The floors that pin `split`: its own `[tune]` or `[check]` table (which must exist, so a
+    /// half is never judged against the whole corpus's figures), else the top level.
+    fn of_split(self, split: Option<Split>) -> Result<Floor, String> {
+        let (part, name) = match split {
+            None => return Ok(self),
+            Some(Split::Tune) => (self.tune, "tune"),
+            Some(Split::Check) => (self.check, "check"),
+        };
+        part.map(|f| *f)
+            .ok_or_else(|| format!("no [{name}] table for --split {name}"))
+    }
+
     /// The message floors of `setting`.
     fn messages_of(&self, setting: Setting) -> &BTreeMap<String, MessageFloor> {
         match setting {
@@ -691,7 +707,13 @@ pub fn run(args: &EvalArgs) -> ExitCode {
             .map_err(|e| e.to_string())
             .and_then(|t| toml::from_str(&t).map_err(|e| e.to_string()))
         {
-            Ok(f) => Some(f),
+            Ok(f) => match Floor::of_split(f, args.split) {
+                Ok(f) => Some(f),
+                Err(e) => {
+                    eprintln!("scamguard eval: {}: {e}", p.display());
+                    return ExitCode::from(EXIT_ERROR);
+                }
+            },
             Err(e) => {
                 eprintln!("scamguard eval: {}: {e}", p.display());
                 return ExitCode::from(EXIT_ERROR);
