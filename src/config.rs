@@ -769,20 +769,7 @@ fn build(found: &Found, env: &dyn Fn(&str) -> Option<String>, errors: &mut Vec<S
 /// 1-based line and column (in characters) of byte `offset` in `text`.
 #[must_use]
 pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
-    let offset = offset.min(text.len());
-    let mut line = 1;
-    let mut line_start = 0;
-    for (i, b) in text.bytes().enumerate().take(offset) {
-        if b == b'\n' {
-            line += 1;
-            line_start = i + 1;
-        }
-    }
-    let col = text
-        .get(line_start..offset)
-        .map_or(offset - line_start, |s| s.chars().count())
-        + 1;
-    (line, col)
+    crate::model::LineIndex::new(text).line_col(text, offset)
 }
 
 #[cfg(test)]

@@ -1,178 +1,16 @@
 //! The compiled matcher: one Aho-Corasick automaton over every rule literal, rule predicates
 //! evaluated on a hit bitset, and each regex run only for rules whose literals already hit.
 
-use std::fmt;
+use std::collections::{HashMap, HashSet};
 use std::ops::Range;
+use std::path::Path;
 use std::sync::Arc;
 
-use serde::{Deserialize, Serialize};
-
-/// Where in the scam chain a rule's signal sits.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Stage {
-    /// Claims to be customer service, courier, bank, police.
-    Pretext,
-    /// A reason to act: refund, lost parcel, membership fee, account problem.
-    Hook,
-    /// Moves the victim off-platform: messaging apps, links, app downloads.
-    Channel,
-    /// Takes control: screen sharing, remote-control and meeting apps.
-    Control,
-    /// Takes money or secrets: transfers, deposits, codes, safe accounts.
-    Extract,
-}
-
-impl Stage {
-    /// Every stage, in chain order.
-    pub const ALL: [Stage; 5] = [
-        Stage::Pretext,
-        Stage::Hook,
-        Stage::Channel,
-        Stage::Control,
-        Stage::Extract,
-    ];
-
-    /// Lowercase name as written in rule files.
-    #[must_use]
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Stage::Pretext => "pretext",
-            Stage::Hook => "hook",
-            Stage::Channel => "channel",
-            Stage::Control => "control",
-            Stage::Extract => "extract",
-        }
-    }
-
-    /// Parse a stage name as written in rule files.
-    #[must_use]
-    pub fn parse(s: &str) -> Option<Stage> {
-        Stage::ALL.into_iter().find(|st| st.as_str() == s)
-    }
-
-    /// Bit of this stage in a stage set.
-    #[must_use]
-    pub fn bit(self) -> u8 {
-        1 << (self as u8)
-    }
-}
-
-impl fmt::Display for Stage {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-/// How alarming a message or a conversation is.
-#[derive(
-    Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
-)]
-#[serde(rename_all = "lowercase")]
-pub enum Level {
-    /// Nothing of note.
-    #[default]
-    None,
-    /// Soft signals only.
-    Caution,
-    /// Enough signals together to call it a likely scam.
-    Warning,
-    /// A hard trigger, or the chain is complete: stop now.
-    Danger,
-}
-
-impl Level {
-    /// Every level, lowest first.
-    pub const ALL: [Level; 4] = [Level::None, Level::Caution, Level::Warning, Level::Danger];
-
-    /// Lowercase name.
-    #[must_use]
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Level::None => "none",
-            Level::Caution => "caution",
-            Level::Warning => "warning",
-            Level::Danger => "danger",
-        }
-    }
-
-    /// Parse a lowercase level name.
-    #[must_use]
-    pub fn parse(s: &str) -> Option<Level> {
-        Level::ALL.into_iter().find(|l| l.as_str() == s)
-    }
-}
-
-impl fmt::Display for Level {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-/// What a rule is, independent of how it matches. Shared by every finding of the rule.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct RuleMeta {
-    /// Unique rule id, e.g. `cs.parcel.lost`.
-    pub id: String,
-    /// Scam family, e.g. `fake_customer_service`.
-    pub family: String,
-    /// Stage of the scam chain.
-    pub stage: Stage,
-    /// Contribution to the message score (0..=100).
-    pub weight: u32,
-    /// A hard trigger: warn at once, no history needed.
-    pub trigger: bool,
-    /// Locale key of the explanation shown to users.
-    pub explain: String,
-}
-
-/// One rule that matched a message.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Finding {
-    /// The rule.
-    pub rule: Arc<RuleMeta>,
-    /// Evidence: byte range in the *original* text (quote it with `&original[range]`).
-    pub evidence: Range<usize>,
-}
-
-/// The result of scanning one message.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Scan {
-    /// Every rule that matched, in rule order.
-    pub findings: Vec<Finding>,
-    /// Message-level verdict.
-    pub level: Level,
-    /// Sum of the weights of the matched rules.
-    pub score: u32,
-    /// How the message speaks of the moves it names ([`crate::voice`]).
-    pub genre: crate::voice::Genre,
-    /// Findings that are not live moves: negated, the writer's own or someone else's in a
-    /// story. They count for nothing; an advisory or a report is answered from them.
-    pub described: Vec<crate::voice::Described>,
-}
-
-impl Scan {
-    /// Set of stages present, as a bitmask of [`Stage::bit`].
-    #[must_use]
-    pub fn stages(&self) -> u8 {
-        self.findings
-            .iter()
-            .fold(0, |acc, f| acc | f.rule.stage.bit())
-    }
-
-    /// Whether any finding is a hard trigger.
-    #[must_use]
-    pub fn has_trigger(&self) -> bool {
-        self.findings.iter().any(|f| f.rule.trigger)
-    }
-}
-
-use std::collections::{HashMap, HashSet};
-use std::path::Path;
-
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
-use regex::{Regex, RegexBuilder};
+use regex::Regex;
 
+pub use crate::model::{Finding, Level, RuleMeta, Scan, Stage};
+use crate::model::{FoldedLiteral, fold_literal};
 use crate::rules::{self, ErrorCode, Example, Expect, LoadErrors, RawRule, RuleError, Source};
 use crate::text::{Normalized, normalize};
 
@@ -231,43 +69,11 @@ pub struct LoadOptions {
 enum Slot {
     /// A required group, by index into the group table.
     Group(u32),
-    /// The `not` list of a rule, by rule index.
-    Not(u32),
-}
-
-/// A rule literal as the automaton sees it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct FoldedLiteral {
-    /// Normalized text, without boundary markers.
-    pub body: String,
-    /// An ASCII word boundary is required before it.
-    pub bound_start: bool,
-    /// An ASCII word boundary is required after it.
-    pub bound_end: bool,
-}
-
-/// Normalize a rule literal and read its boundary markers: a literal starting (ending) with an
-/// ASCII letter or digit matches only at a word boundary there, unless it starts (ends) with
-/// `*`.
-pub(crate) fn fold_literal(text: &str) -> FoldedLiteral {
-    let folded = normalize(text);
-    let folded = folded.as_str().trim();
-    let (bound_start, body) = match folded.strip_prefix('*') {
-        Some(rest) => (false, rest),
-        None => (
-            folded.starts_with(|c: char| c.is_ascii_alphanumeric()),
-            folded,
-        ),
-    };
-    let (bound_end, body) = match body.strip_suffix('*') {
-        Some(rest) => (false, rest),
-        None => (body.ends_with(|c: char| c.is_ascii_alphanumeric()), body),
-    };
-    FoldedLiteral {
-        body: body.to_owned(),
-        bound_start,
-        bound_end,
-    }
+    /// The `not` list of a rule without a `not_window`, by rule index: vetoes wherever it
+    /// stands.
+    Veto(u32),
+    /// The `not` list of a rule with a `not_window`, by rule index: vetoes near the evidence.
+    NotNear(u32),
 }
 
 /// Where a literal hit counts.
@@ -285,9 +91,8 @@ struct CompiledRule {
     meta: Arc<RuleMeta>,
     /// Required literal groups, indices into the group table.
     groups: Range<u32>,
-    /// Whether the rule has a `not` list.
-    has_not: bool,
-    regex: Option<usize>,
+    /// The regex that must also match, when the rule has one.
+    regex: Option<Regex>,
     window: Option<usize>,
     /// `not` literals veto only within this many characters of the evidence.
     not_window: Option<usize>,
@@ -306,9 +111,6 @@ pub struct Engine {
     targets: Vec<Vec<Target>>,
     /// Group index -> rule index.
     group_rule: Vec<u32>,
-    /// Rule index -> literal group count (0: regex-only rule, always a candidate).
-    regex_only: Vec<u32>,
-    regexes: Vec<Regex>,
     thresholds: Thresholds,
     literals: Vec<String>,
     /// Link analysis (`links/links.toml` of the rules directory), when loaded.
@@ -322,6 +124,26 @@ mod embedded {
 
 /// Where a rules directory keeps its link data.
 pub const LINKS_FILE: &str = "links/links.toml";
+
+/// The literal hits of one message.
+struct Hits {
+    /// Hits of required groups.
+    required: Vec<Hit>,
+    /// Bitset of the groups with a hit.
+    group_hit: Vec<u64>,
+    /// Bitset of the rules a `not` literal vetoes wherever it stands.
+    vetoed: Vec<u64>,
+    /// Hits of the `not` literals of rules with a `not_window`; `group` is the rule index.
+    near_not: Vec<Hit>,
+}
+
+impl Hits {
+    /// Whether rule `r` is vetoed by a `not` literal wherever it stands (rules with a
+    /// `not_window` are judged against their evidence later).
+    fn vetoed_anywhere(&self, r: u32) -> bool {
+        self.vetoed[r as usize / 64] & (1 << (r % 64)) != 0
+    }
+}
 
 /// An occurrence of a required element, in characters and bytes of the normalized text.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -399,29 +221,19 @@ impl Engine {
         match links {
             Err(e) => errors.extend(e),
             Ok(l) => {
+                let file_start = rules::Location {
+                    origin: origin.clone(),
+                    line: 1,
+                    col: 1,
+                };
                 for m in l.metas() {
-                    let missing: Vec<&str> = options
-                        .locales
-                        .iter()
-                        .filter(|(_, keys)| !keys.contains(&m.explain))
-                        .map(|(name, _)| name.as_str())
-                        .collect();
-                    if !missing.is_empty() {
-                        errors.push(RuleError {
-                            code: ErrorCode::UnknownLocaleKey,
-                            location: crate::rules::Location {
-                                origin: origin.clone(),
-                                line: 1,
-                                col: 1,
-                            },
-                            rule: Some(m.id.clone()),
-                            message: format!(
-                                "locale key `{}` is missing from: {}",
-                                m.explain,
-                                missing.join(", ")
-                            ),
-                        });
-                    }
+                    check_locale_key(
+                        &options.locales,
+                        &m.explain,
+                        &m.id,
+                        &file_start,
+                        &mut errors,
+                    );
                 }
                 if let Ok(e) = &engine {
                     for id in &l.official_link_clears {
@@ -455,45 +267,17 @@ impl Engine {
     /// Every problem of every source, each with origin, line, column and code.
     pub fn from_sources(sources: &[Source], options: &LoadOptions) -> Result<Engine, LoadErrors> {
         let mut errors = Vec::new();
-        let mut raw = Vec::new();
-        let mut ids = Vec::new();
-        for source in sources {
-            raw.extend(rules::parse_source(source, &mut errors, &mut ids));
-        }
-        let mut seen: HashMap<&str, &rules::Location> = HashMap::new();
-        for (id, location) in &ids {
-            if let Some(first) = seen.get(id.as_str()) {
-                errors.push(RuleError {
-                    code: ErrorCode::DuplicateId,
-                    location: location.clone(),
-                    rule: Some(id.clone()),
-                    message: format!("duplicate rule id (first at {first})"),
-                });
-            } else {
-                seen.insert(id, location);
-            }
-        }
+        let raw = parse_sources(sources, &mut errors);
         for r in &raw {
-            let missing: Vec<&str> = options
-                .locales
-                .iter()
-                .filter(|(_, keys)| !keys.contains(&r.explain))
-                .map(|(name, _)| name.as_str())
-                .collect();
-            if !missing.is_empty() {
-                errors.push(RuleError {
-                    code: ErrorCode::UnknownLocaleKey,
-                    location: r.explain_location.clone(),
-                    rule: Some(r.id.clone()),
-                    message: format!(
-                        "locale key `{}` is missing from: {}",
-                        r.explain,
-                        missing.join(", ")
-                    ),
-                });
-            }
+            check_locale_key(
+                &options.locales,
+                &r.explain,
+                &r.id,
+                &r.explain_location,
+                &mut errors,
+            );
         }
-        let engine = Self::compile(raw, options.thresholds, &mut errors);
+        let engine = Self::compile(raw, options.thresholds);
         errors.sort_by(|a, b| {
             let key = |e: &RuleError| (e.location.origin.clone(), e.location.line, e.location.col);
             key(a).cmp(&key(b))
@@ -505,122 +289,29 @@ impl Engine {
         }
     }
 
-    fn compile(raw: Vec<RawRule>, thresholds: Thresholds, errors: &mut Vec<RuleError>) -> Engine {
-        let mut literal_index: HashMap<String, usize> = HashMap::new();
-        let mut literals: Vec<String> = Vec::new();
-        let mut targets: Vec<Vec<Target>> = Vec::new();
+    /// The engine of validated rules: their literals in one automaton, their groups numbered
+    /// consecutively per rule.
+    fn compile(raw: Vec<RawRule>, thresholds: Thresholds) -> Engine {
+        let mut table = LiteralTable::default();
         let mut group_rule = Vec::new();
-        let mut regex_only = Vec::new();
-        let mut regexes = Vec::new();
         let mut rules_out = Vec::new();
         for r in raw {
             let ri = u32::try_from(rules_out.len()).expect("fewer than 2^32 rules");
-            let mut add = |text: &str, slot: Slot| {
-                let FoldedLiteral {
-                    body,
-                    bound_start,
-                    bound_end,
-                } = fold_literal(text);
-                let idx = *literal_index.entry(body.clone()).or_insert_with(|| {
-                    literals.push(body);
-                    targets.push(Vec::new());
-                    literals.len() - 1
-                });
-                targets[idx].push(Target {
-                    slot,
-                    bound_start,
-                    bound_end,
-                });
-            };
-            let first_group = u32::try_from(group_rule.len()).expect("fewer than 2^32 groups");
-            let mut required: Vec<&Vec<rules::Literal>> = Vec::new();
-            if !r.any.is_empty() {
-                required.push(&r.any);
-            }
-            required.extend(r.all.iter());
-            for group in required {
-                let g = u32::try_from(group_rule.len()).expect("fewer than 2^32 groups");
-                group_rule.push(ri);
-                for lit in group {
-                    add(&lit.text, Slot::Group(g));
-                }
-            }
-            let groups = first_group..u32::try_from(group_rule.len()).expect("groups");
-            for lit in &r.not {
-                add(&lit.text, Slot::Not(ri));
-            }
-            regex_only.push(groups.len() as u32);
-            let regex = match &r.regex {
-                None => None,
-                Some((pattern, location)) => {
-                    match RegexBuilder::new(pattern)
-                        .size_limit(rules::REGEX_SIZE_LIMIT)
-                        .build()
-                    {
-                        Ok(re) => {
-                            regexes.push(re);
-                            Some(regexes.len() - 1)
-                        }
-                        Err(regex::Error::CompiledTooBig(limit)) => {
-                            errors.push(RuleError {
-                                code: ErrorCode::RegexTooLarge,
-                                location: location.clone(),
-                                rule: Some(r.id.clone()),
-                                message: format!("regex compiles to more than {limit} bytes"),
-                            });
-                            None
-                        }
-                        Err(e) => {
-                            let msg = e.to_string().replace('\n', " ");
-                            errors.push(RuleError {
-                                code: ErrorCode::BadRegex,
-                                location: location.clone(),
-                                rule: Some(r.id.clone()),
-                                message: format!(
-                                    "invalid regex: {}",
-                                    msg.split_whitespace().collect::<Vec<_>>().join(" ")
-                                ),
-                            });
-                            None
-                        }
-                    }
-                }
-            };
-            let meta = Arc::new(RuleMeta {
-                id: r.id,
-                family: r.family,
-                stage: r.stage,
-                weight: r.weight,
-                trigger: r.trigger,
-                explain: r.explain,
-            });
-            rules_out.push(CompiledRule {
-                meta,
-                groups,
-                has_not: !r.not.is_empty(),
-                regex,
-                window: r.window,
-                not_window: r.not_window,
-                langs: r.langs,
-                examples: r.examples,
-                location: r.location,
-            });
+            rules_out.push(compile_rule(r, ri, &mut table, &mut group_rule));
         }
         let ac = AhoCorasickBuilder::new()
             .match_kind(MatchKind::Standard)
-            .build(&literals)
+            .build(&table.literals)
             .expect("literal automaton builds");
         let metas = rules_out.iter().map(|r| Arc::clone(&r.meta)).collect();
         Engine {
             rules: rules_out,
             metas,
             ac,
-            targets,
+            targets: table.targets,
             group_rule,
-            regex_only,
-            regexes,
             thresholds,
-            literals,
+            literals: table.literals,
             links: None,
         }
     }
@@ -672,7 +363,7 @@ impl Engine {
                 scan.score = score;
             }
         }
-        crate::voice::settle(text, &mut scan, &self.thresholds);
+        crate::voice::settle(text, &mut scan, |f| self.thresholds.level(f));
         scan
     }
 
@@ -680,140 +371,26 @@ impl Engine {
     #[must_use]
     pub fn scan_normalized(&self, n: &Normalized) -> Scan {
         let s = n.as_str();
-        let bytes = s.as_bytes();
-        let mut hits: Vec<Hit> = Vec::new();
-        let mut group_hit = vec![0u64; self.group_rule.len().div_ceil(64)];
-        // Rules vetoed by a `not` literal, with where it stands (for `not_window`).
-        let mut vetoed: Vec<Hit> = Vec::new();
-        for m in self.ac.find_overlapping_iter(s) {
-            let (start, end) = (m.start(), m.end());
-            for t in &self.targets[m.pattern().as_usize()] {
-                if t.bound_start && start > 0 && bytes[start - 1].is_ascii_alphanumeric() {
-                    continue;
-                }
-                if t.bound_end && end < bytes.len() && bytes[end].is_ascii_alphanumeric() {
-                    continue;
-                }
-                let group = match t.slot {
-                    Slot::Not(r) => {
-                        vetoed.push(Hit {
-                            group: r,
-                            start_b: start as u32,
-                            end_b: end as u32,
-                        });
-                        continue;
-                    }
-                    Slot::Group(g) => g,
-                };
-                group_hit[group as usize / 64] |= 1 << (group % 64);
-                hits.push(Hit {
-                    group,
-                    start_b: start as u32,
-                    end_b: end as u32,
-                });
-            }
-        }
-        let mut candidates: Vec<u32> = Vec::new();
-        let mut seen_rule = vec![0u64; self.rules.len().div_ceil(64)];
-        for h in &hits {
-            let r = self.group_rule[h.group as usize];
-            let (word, bit) = (r as usize / 64, 1u64 << (r % 64));
-            if seen_rule[word] & bit == 0 {
-                seen_rule[word] |= bit;
-                let rule = &self.rules[r as usize];
-                let all = rule
-                    .groups
-                    .clone()
-                    .all(|g| group_hit[g as usize / 64] & (1 << (g % 64)) != 0);
-                if all && !self.vetoed_anywhere(r, &vetoed) {
-                    candidates.push(r);
-                }
-            }
-        }
-        for (r, n_groups) in self.regex_only.iter().enumerate() {
-            if *n_groups == 0 && !self.vetoed_anywhere(r as u32, &vetoed) {
-                candidates.push(r as u32);
-            }
-        }
-        candidates.sort_unstable();
+        let mut hits = self.literal_hits(s);
+        let candidates = self.candidates(&hits);
         let char_index = if candidates.is_empty() {
             Vec::new()
         } else {
             char_index(s)
         };
-        let mut findings = Vec::new();
+        self.keep_candidate_hits(&mut hits, &candidates);
         let mut elems: Vec<Hit> = Vec::new();
         let mut scratch = WindowScratch::default();
-        // A rule's groups are consecutive ids: with the hits of candidate rules sorted by group,
-        // each candidate's hits are one slice, found by binary search instead of a pass over
-        // every hit. Hits of rules that cannot match are dropped first: in a long message most
-        // hits are single common characters of rules whose other groups never occur.
-        if !candidates.is_empty() {
-            // The rule bitset of the pass above, reused: now it marks the candidates.
-            let is_candidate = &mut seen_rule;
-            is_candidate.fill(0);
-            for &r in &candidates {
-                is_candidate[r as usize / 64] |= 1 << (r % 64);
-            }
-            hits.retain(|h| {
-                let r = self.group_rule[h.group as usize];
-                is_candidate[r as usize / 64] & (1 << (r % 64)) != 0
-            });
-            hits.sort_unstable_by_key(|h| (h.group, h.start_b, h.end_b));
-        }
-        for &r in &candidates {
-            let rule = &self.rules[r as usize];
-            elems.clear();
-            let lo = hits.partition_point(|h| h.group < rule.groups.start);
-            let hi = lo + hits[lo..].partition_point(|h| h.group < rule.groups.end);
-            elems.extend_from_slice(&hits[lo..hi]);
-            let mut n_groups = rule.groups.len();
-            if let Some(ri) = rule.regex {
-                // Each candidate's own regex, only for candidates: one shared RegexSet falls back
-                // to the PikeVM on Chinese text (a Unicode `\b` in any pattern stops its lazy
-                // DFA) and measured 100x slower than the literal pass. No match leaves the
-                // regex group empty, and `min_window` then finds no span.
-                let g = u32::MAX;
-                elems.extend(
-                    self.regexes[ri]
-                        .find_iter(s)
-                        .take(MAX_REGEX_MATCHES)
-                        .map(|m| Hit {
-                            group: g,
-                            start_b: m.start() as u32,
-                            end_b: m.end() as u32,
-                        }),
-                );
-                n_groups += 1;
-            }
-            let Some((span, chars)) = min_window(&char_index, &mut elems, n_groups, &mut scratch)
-            else {
-                continue;
-            };
-            if rule.window.is_some_and(|w| chars > w) {
-                continue;
-            }
-            if let Some(near) = rule.not_window {
-                let close = |v: &Hit| {
-                    let (a, b) = (v.start_b as usize, v.end_b as usize);
-                    let gap = if b <= span.start {
-                        char_index[span.start] - char_index[b]
-                    } else if a >= span.end {
-                        char_index[a] - char_index[span.end]
-                    } else {
-                        0
-                    };
-                    gap as usize <= near
-                };
-                if vetoed.iter().any(|v| v.group == r && close(v)) {
-                    continue;
-                }
-            }
-            findings.push(Finding {
-                rule: Arc::clone(&rule.meta),
-                evidence: n.original_range(span),
-            });
-        }
+        let findings: Vec<Finding> = candidates
+            .iter()
+            .filter_map(|&r| {
+                let span = self.evidence(r, s, &hits, &char_index, &mut elems, &mut scratch)?;
+                Some(Finding {
+                    rule: Arc::clone(&self.rules[r as usize].meta),
+                    evidence: n.original_range(span),
+                })
+            })
+            .collect();
         let (level, score) = self.thresholds.level(&findings);
         Scan {
             findings,
@@ -823,11 +400,131 @@ impl Engine {
         }
     }
 
-    /// Whether rule `r` is vetoed by a `not` literal wherever it stands (rules with a
-    /// `not_window` are judged against their evidence later).
-    fn vetoed_anywhere(&self, r: u32, vetoed: &[Hit]) -> bool {
+    /// The automaton pass over normalized text `s`: every hit of a required group and of a
+    /// `not` list that stands at the word boundaries its literal asks for.
+    fn literal_hits(&self, s: &str) -> Hits {
+        let bytes = s.as_bytes();
+        let mut out = Hits {
+            required: Vec::new(),
+            group_hit: vec![0u64; self.group_rule.len().div_ceil(64)],
+            vetoed: vec![0u64; self.rules.len().div_ceil(64)],
+            near_not: Vec::new(),
+        };
+        for m in self.ac.find_overlapping_iter(s) {
+            let (start, end) = (m.start(), m.end());
+            for t in &self.targets[m.pattern().as_usize()] {
+                if t.bound_start && start > 0 && bytes[start - 1].is_ascii_alphanumeric() {
+                    continue;
+                }
+                if t.bound_end && end < bytes.len() && bytes[end].is_ascii_alphanumeric() {
+                    continue;
+                }
+                let hit = |group| Hit {
+                    group,
+                    start_b: start as u32,
+                    end_b: end as u32,
+                };
+                match t.slot {
+                    Slot::Veto(r) => out.vetoed[r as usize / 64] |= 1 << (r % 64),
+                    Slot::NotNear(r) => out.near_not.push(hit(r)),
+                    Slot::Group(g) => {
+                        out.group_hit[g as usize / 64] |= 1 << (g % 64);
+                        out.required.push(hit(g));
+                    }
+                }
+            }
+        }
+        out
+    }
+
+    /// The rules that may match, in rule order: every required group hit and no `not` literal
+    /// anywhere (unless the rule has a `not_window`), and every regex-only rule not vetoed.
+    fn candidates(&self, hits: &Hits) -> Vec<u32> {
+        let mut candidates: Vec<u32> = Vec::new();
+        let mut seen_rule = vec![0u64; self.rules.len().div_ceil(64)];
+        for h in &hits.required {
+            let r = self.group_rule[h.group as usize];
+            let (word, bit) = (r as usize / 64, 1u64 << (r % 64));
+            if seen_rule[word] & bit == 0 {
+                seen_rule[word] |= bit;
+                let all = self.rules[r as usize]
+                    .groups
+                    .clone()
+                    .all(|g| hits.group_hit[g as usize / 64] & (1 << (g % 64)) != 0);
+                if all && !hits.vetoed_anywhere(r) {
+                    candidates.push(r);
+                }
+            }
+        }
+        for (r, rule) in self.rules.iter().enumerate() {
+            if rule.groups.is_empty() && !hits.vetoed_anywhere(r as u32) {
+                candidates.push(r as u32);
+            }
+        }
+        candidates.sort_unstable();
+        candidates
+    }
+
+    /// Keep only the required hits of `candidates`, sorted by group: a rule's groups are
+    /// consecutive ids, so each candidate's hits are then one slice, found by binary search
+    /// instead of a pass over every hit. In a long message most hits are single common
+    /// characters of rules that cannot match.
+    fn keep_candidate_hits(&self, hits: &mut Hits, candidates: &[u32]) {
+        if candidates.is_empty() {
+            return;
+        }
+        let mut is_candidate = vec![0u64; self.rules.len().div_ceil(64)];
+        for &r in candidates {
+            is_candidate[r as usize / 64] |= 1 << (r % 64);
+        }
+        hits.required.retain(|h| {
+            let r = self.group_rule[h.group as usize];
+            is_candidate[r as usize / 64] & (1 << (r % 64)) != 0
+        });
+        hits.required
+            .sort_unstable_by_key(|h| (h.group, h.start_b, h.end_b));
+    }
+
+    /// The evidence of candidate rule `r` in `s` (a byte range), or `None` when it does not
+    /// match: its regex, the smallest span holding every group, its `window` and `not_window`.
+    fn evidence(
+        &self,
+        r: u32,
+        s: &str,
+        hits: &Hits,
+        char_index: &[u32],
+        elems: &mut Vec<Hit>,
+        scratch: &mut WindowScratch,
+    ) -> Option<Range<usize>> {
         let rule = &self.rules[r as usize];
-        rule.has_not && rule.not_window.is_none() && vetoed.iter().any(|v| v.group == r)
+        let required = &hits.required;
+        elems.clear();
+        let lo = required.partition_point(|h| h.group < rule.groups.start);
+        let hi = lo + required[lo..].partition_point(|h| h.group < rule.groups.end);
+        elems.extend_from_slice(&required[lo..hi]);
+        let mut n_groups = rule.groups.len();
+        if let Some(re) = &rule.regex {
+            // Each candidate's own regex, only for candidates: one shared RegexSet falls back
+            // to the PikeVM on Chinese text (a Unicode `\b` in any pattern stops its lazy
+            // DFA) and measured 100x slower than the literal pass. No match leaves the
+            // regex group empty, and `min_window` then finds no span.
+            elems.extend(re.find_iter(s).take(MAX_REGEX_MATCHES).map(|m| Hit {
+                group: u32::MAX,
+                start_b: m.start() as u32,
+                end_b: m.end() as u32,
+            }));
+            n_groups += 1;
+        }
+        let (span, chars) = min_window(char_index, elems, n_groups, scratch)?;
+        if rule.window.is_some_and(|w| chars > w) {
+            return None;
+        }
+        if let Some(near) = rule.not_window
+            && vetoed_near(char_index, &hits.near_not, r, &span, near)
+        {
+            return None;
+        }
+        Some(span)
     }
 
     /// Run every rule's inline examples; return an `R010` error for each that fails and an
@@ -881,6 +578,131 @@ impl Engine {
     }
 }
 
+/// Every rule of every source that parsed without error; every problem, duplicate ids across
+/// sources included, is pushed to `errors`.
+fn parse_sources(sources: &[Source], errors: &mut Vec<RuleError>) -> Vec<RawRule> {
+    let mut raw = Vec::new();
+    let mut ids = Vec::new();
+    for source in sources {
+        raw.extend(rules::parse_source(source, errors, &mut ids));
+    }
+    let mut seen: HashMap<&str, &rules::Location> = HashMap::new();
+    for (id, location) in &ids {
+        if let Some(first) = seen.get(id.as_str()) {
+            errors.push(RuleError {
+                code: ErrorCode::DuplicateId,
+                location: location.clone(),
+                rule: Some(id.clone()),
+                message: format!("duplicate rule id (first at {first})"),
+            });
+        } else {
+            seen.insert(id, location);
+        }
+    }
+    raw
+}
+
+/// An R006 error at `location` when locale key `key` of rule `rule` is missing from any of
+/// `locales`, naming them.
+fn check_locale_key(
+    locales: &[(String, HashSet<String>)],
+    key: &str,
+    rule: &str,
+    location: &rules::Location,
+    errors: &mut Vec<RuleError>,
+) {
+    let missing: Vec<&str> = locales
+        .iter()
+        .filter(|(_, keys)| !keys.contains(key))
+        .map(|(name, _)| name.as_str())
+        .collect();
+    if !missing.is_empty() {
+        errors.push(RuleError {
+            code: ErrorCode::UnknownLocaleKey,
+            location: location.clone(),
+            rule: Some(rule.to_owned()),
+            message: format!("locale key `{key}` is missing from: {}", missing.join(", ")),
+        });
+    }
+}
+
+/// The automaton's literals, each once, with where each one's hits count.
+#[derive(Default)]
+struct LiteralTable {
+    /// Literal text -> index in `literals`.
+    index: HashMap<String, usize>,
+    literals: Vec<String>,
+    targets: Vec<Vec<Target>>,
+}
+
+impl LiteralTable {
+    /// Fold rule literal `text` and count its hits towards `slot`.
+    fn add(&mut self, text: &str, slot: Slot) {
+        let FoldedLiteral {
+            body,
+            bound_start,
+            bound_end,
+        } = fold_literal(text);
+        let idx = *self.index.entry(body.clone()).or_insert_with(|| {
+            self.literals.push(body);
+            self.targets.push(Vec::new());
+            self.literals.len() - 1
+        });
+        self.targets[idx].push(Target {
+            slot,
+            bound_start,
+            bound_end,
+        });
+    }
+}
+
+/// Rule `r`, number `ri`: its required groups (`any` first, then each `all` group) appended
+/// to `group_rule`, its literals and `not` literals to `table`.
+fn compile_rule(
+    r: RawRule,
+    ri: u32,
+    table: &mut LiteralTable,
+    group_rule: &mut Vec<u32>,
+) -> CompiledRule {
+    let group_id =
+        |group_rule: &Vec<u32>| u32::try_from(group_rule.len()).expect("fewer than 2^32 groups");
+    let first_group = group_id(group_rule);
+    let any = (!r.any.is_empty()).then_some(&r.any);
+    for group in any.into_iter().chain(r.all.iter()) {
+        let g = group_id(group_rule);
+        group_rule.push(ri);
+        for lit in group {
+            table.add(&lit.text, Slot::Group(g));
+        }
+    }
+    let groups = first_group..group_id(group_rule);
+    let not_slot = if r.not_window.is_some() {
+        Slot::NotNear(ri)
+    } else {
+        Slot::Veto(ri)
+    };
+    for lit in &r.not {
+        table.add(&lit.text, not_slot);
+    }
+    CompiledRule {
+        meta: Arc::new(RuleMeta {
+            id: r.id,
+            family: r.family,
+            stage: r.stage,
+            weight: r.weight,
+            trigger: r.trigger,
+            explain: r.explain,
+        }),
+        groups,
+        regex: r.regex,
+        window: r.window,
+        not_window: r.not_window,
+        langs: r.langs,
+        examples: r.examples,
+        location: r.location,
+    }
+}
+
 #[cfg(test)]
 mod tests;
 
@@ -900,6 +722,29 @@ fn char_index(s: &str) -> Vec<u32> {
     }
     out.push(n);
     out
+}
+
+/// Whether a `not` hit of rule `r` stands within `near` characters of `span` (0: touching or
+/// overlapping it).
+fn vetoed_near(
+    char_index: &[u32],
+    vetoed: &[Hit],
+    r: u32,
+    span: &Range<usize>,
+    near: usize,
+) -> bool {
+    let close = |v: &Hit| {
+        let (a, b) = (v.start_b as usize, v.end_b as usize);
+        let gap = if b <= span.start {
+            char_index[span.start] - char_index[b]
+        } else if a >= span.end {
+            char_index[a] - char_index[span.end]
+        } else {
+            0
+        };
+        gap as usize <= near
+    };
+    vetoed.iter().any(|v| v.group == r && close(v))
 }
 
 /// Buffers [`min_window`] reuses from one candidate rule to the next.
@@ -995,7 +840,7 @@ impl Engine {
             h.update(l.as_bytes());
             h.update([0x1e]);
         }
-        for r in &self.regexes {
+        for r in self.rules.iter().filter_map(|r| r.regex.as_ref()) {
             h.update(r.as_str().as_bytes());
             h.update([0x1e]);
         }

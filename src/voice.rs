@@ -25,7 +25,7 @@
 
 use std::ops::Range;
 
-use crate::engine::{Finding, Scan, Stage, Thresholds};
+use crate::model::{Finding, Level, Scan, Stage};
 
 /// How a message speaks about the moves found in it.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
@@ -472,8 +472,9 @@ pub fn voice(text: &str, evidence: Range<usize>, stage: Stage, trigger: bool) ->
 }
 
 /// Apply voices to a scan of `text`: keep the directed findings, move the others to
-/// [`Scan::described`], set [`Scan::genre`], and recompute the level.
-pub fn settle(text: &str, scan: &mut Scan, thresholds: &Thresholds) {
+/// [`Scan::described`], set [`Scan::genre`], and recompute the level and score with `level`
+/// (the engine's thresholds).
+pub fn settle(text: &str, scan: &mut Scan, level: impl Fn(&[Finding]) -> (Level, u32)) {
     if scan.findings.is_empty() {
         return;
     }
@@ -521,9 +522,7 @@ pub fn settle(text: &str, scan: &mut Scan, thresholds: &Thresholds) {
     scan.findings = live;
     scan.described = described;
     scan.genre = genre;
-    let (level, score) = thresholds.level(&scan.findings);
-    scan.level = level;
-    scan.score = score;
+    (scan.level, scan.score) = level(&scan.findings);
 }
 
 /// Whether the move at `ev` is the next item of a list whose negated item is at `neg`: "never

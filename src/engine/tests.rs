@@ -5,7 +5,8 @@ use std::fmt::Write as _;
 use proptest::prelude::*;
 use regex::Regex;
 
-use super::{Engine, LoadOptions, fold_literal};
+use super::{Engine, LoadOptions};
+use crate::model::fold_literal;
 use crate::rules::{self, ErrorCode, RawRule, Source};
 use crate::text::normalize;
 
@@ -43,8 +44,8 @@ fn reference(raw: &[RawRule], text: &str) -> Vec<(String, std::ops::Range<usize>
         for g in &r.all {
             groups.push(g.iter().flat_map(|l| occurrences(s, &l.text)).collect());
         }
-        if let Some((re, _)) = &r.regex {
-            let re = Regex::new(re).unwrap();
+        if let Some(re) = &r.regex {
+            let re = Regex::new(re.as_str()).unwrap();
             groups.push(
                 re.find_iter(s)
                     .take(256)

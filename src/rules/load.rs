@@ -1,11 +1,15 @@
 //! Parse one rule file into [`RawRule`]s, collecting every error with its position.
 
+use std::ops::Range;
+
+use regex::{Regex, RegexBuilder};
 use toml_edit::{ImDocument, Item, Table, Value};
 
 use super::{
-    ErrorCode, Example, Expect, LANGS, LineIndex, Literal, Location, RawRule, RuleError, Source,
+    ErrorCode, Example, Expect, LANGS, Literal, Location, Locator, REGEX_SIZE_LIMIT, RawRule,
+    RuleError, Source,
 };
-use crate::engine::Stage;
+use crate::model::{Stage, fold_literal};
 
 const FILE_KEYS: [&str; 3] = ["family", "lang", "rule"];
 const RULE_KEYS: [&str; 15] = [
@@ -30,14 +34,14 @@ const EXAMPLE_KEYS: [&str; 3] = ["text", "expect", "note"];
 struct Ctx<'a> {
     source: &'a Source,
     errors: &'a mut Vec<RuleError>,
-    lines: LineIndex,
+    lines: Locator,
 }
 
 impl Ctx<'_> {
     fn err(
         &mut self,
         code: ErrorCode,
-        span: Option<std::ops::Range<usize>>,
+        span: Option<Range<usize>>,
         rule: Option<&str>,
         message: impl Into<String>,
     ) {
@@ -49,7 +53,7 @@ impl Ctx<'_> {
         });
     }
 
-    fn loc(&self, span: Option<std::ops::Range<usize>>) -> Location {
+    fn loc(&self, span: Option<Range<usize>>) -> Location {
         self.lines.span_location(self.source, span)
     }
 }
@@ -65,7 +69,7 @@ pub fn parse_source(
     let mut cx = Ctx {
         source,
         errors,
-        lines: LineIndex::new(&source.text),
+        lines: Locator::new(&source.text),
     };
     let doc = match ImDocument::parse(source.text.as_str()) {
         Ok(doc) => doc,
@@ -135,6 +139,8 @@ pub fn parse_source(
     out
 }
 
+/// One `[[rule]]` table as a [`RawRule`], or `None` when a required field is missing or
+/// invalid; every problem is pushed to `cx`.
 fn parse_rule(
     cx: &mut Ctx<'_>,
     t: &Table,
@@ -144,25 +150,7 @@ fn parse_rule(
     let table_span = t.span();
     let id_span = t.get("id").and_then(Item::span);
     let id = string_field(cx, t, "id", None);
-    let rid = id.clone();
-    let rid = rid.as_deref();
-    for (key, item) in t.iter() {
-        if !RULE_KEYS.contains(&key) {
-            let span = t
-                .key(key)
-                .and_then(toml_edit::Key::span)
-                .or_else(|| item.span());
-            cx.err(
-                ErrorCode::UnknownField,
-                span,
-                rid,
-                format!(
-                    "unknown field `{key}` (expected one of: {})",
-                    RULE_KEYS.join(", ")
-                ),
-            );
-        }
-    }
+    unknown_rule_fields(cx, t, id.as_deref());
     let Some(id) = id else {
         cx.err(
             ErrorCode::MissingField,
@@ -172,18 +160,7 @@ fn parse_rule(
         );
         return None;
     };
-    if id.is_empty()
-        || !id
-            .chars()
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '.' | '_' | '-'))
-    {
-        cx.err(
-            ErrorCode::BadValue,
-            id_span.clone(),
-            Some(&id),
-            "ids use lowercase ASCII letters, digits, `.`, `_` and `-`",
-        );
-    }
+    check_id(cx, &id, id_span.clone());
     let family =
         string_field(cx, t, "family", Some(&id)).or_else(|| default_family.map(str::to_owned));
     if family.is_none() {
@@ -194,75 +171,9 @@ fn parse_rule(
             "missing `family` (set it on the rule or at the top of the file)",
         );
     }
-    let stage = match t.get("stage") {
-        None => {
-            cx.err(
-                ErrorCode::MissingField,
-                id_span.clone(),
-                Some(&id),
-                "missing `stage`",
-            );
-            None
-        }
-        Some(item) => match item.as_str() {
-            Some(s) => {
-                let st = Stage::parse(s);
-                if st.is_none() {
-                    cx.err(
-                        ErrorCode::UnknownStage,
-                        item.span(),
-                        Some(&id),
-                        format!("unknown stage `{s}` (expected pretext, hook, channel, control or extract)"),
-                    );
-                }
-                st
-            }
-            None => {
-                cx.err(
-                    ErrorCode::BadValue,
-                    item.span(),
-                    Some(&id),
-                    "`stage` must be a string",
-                );
-                None
-            }
-        },
-    };
-    let weight = match t.get("weight") {
-        None => {
-            cx.err(
-                ErrorCode::MissingField,
-                id_span.clone(),
-                Some(&id),
-                "missing `weight`",
-            );
-            None
-        }
-        Some(item) => match item.as_integer() {
-            Some(w) if (0..=100).contains(&w) => u32::try_from(w).ok(),
-            _ => {
-                cx.err(
-                    ErrorCode::BadValue,
-                    item.span(),
-                    Some(&id),
-                    "`weight` must be an integer from 0 to 100",
-                );
-                None
-            }
-        },
-    };
-    let trigger = match t.get("trigger") {
-        None => false,
-        Some(item) => item.as_bool().unwrap_or_else(|| {
-            cx.err(
-                ErrorCode::BadValue,
-                item.span(),
-                Some(&id),
-                "`trigger` must be true or false",
-            );
-            false
-        }),
-    };
+    let stage = stage_field(cx, t, &id, id_span.clone());
+    let weight = weight_field(cx, t, &id, id_span.clone());
+    let trigger = trigger_field(cx, t, &id);
     let langs = langs_field(cx, t, Some(&id)).unwrap_or_else(|| default_langs.to_vec());
     let explain_span = t.get("explain").and_then(Item::span);
     let explain = string_field(cx, t, "explain", Some(&id));
@@ -275,51 +186,7 @@ fn parse_rule(
         );
     }
     let any = literal_list(cx, t, "any", &id);
-    let all = match t.get("all") {
-        None => Vec::new(),
-        Some(item) => {
-            match item.as_array() {
-                Some(arr) => {
-                    let mut groups = Vec::new();
-                    for v in arr.iter() {
-                        match v.as_array() {
-                        Some(inner) => {
-                            let group = literals(cx, inner.iter(), &id);
-                            if group.is_empty() {
-                                cx.err(ErrorCode::EmptyPattern, v.span(), Some(&id), "empty group in `all`");
-                            }
-                            groups.push(group);
-                        }
-                        None => cx.err(
-                            ErrorCode::BadValue,
-                            v.span(),
-                            Some(&id),
-                            "`all` is a list of groups: write `all = [[\"a\", \"b\"], [\"c\"]]`",
-                        ),
-                    }
-                    }
-                    if groups.is_empty() {
-                        cx.err(
-                            ErrorCode::EmptyPattern,
-                            item.span(),
-                            Some(&id),
-                            "`all` has no groups",
-                        );
-                    }
-                    groups
-                }
-                None => {
-                    cx.err(
-                        ErrorCode::BadValue,
-                        item.span(),
-                        Some(&id),
-                        "`all` must be an array of arrays of strings",
-                    );
-                    Vec::new()
-                }
-            }
-        }
-    };
+    let all = all_field(cx, t, &id);
     if t.get("any")
         .is_some_and(|i| i.as_array().is_some_and(toml_edit::Array::is_empty))
     {
@@ -331,57 +198,10 @@ fn parse_rule(
         );
     }
     let not = literal_list(cx, t, "not", &id);
-    let regex = match t.get("regex") {
-        None => None,
-        Some(item) => match item.as_str() {
-            Some("") => {
-                cx.err(
-                    ErrorCode::EmptyPattern,
-                    item.span(),
-                    Some(&id),
-                    "`regex` is empty",
-                );
-                None
-            }
-            Some(s) => {
-                match regex::RegexBuilder::new(s)
-                    .size_limit(super::REGEX_SIZE_LIMIT)
-                    .build()
-                {
-                    Ok(_) => {}
-                    Err(regex::Error::CompiledTooBig(limit)) => cx.err(
-                        ErrorCode::RegexTooLarge,
-                        item.span(),
-                        Some(&id),
-                        format!("regex compiles to more than {limit} bytes"),
-                    ),
-                    Err(e) => {
-                        let msg = e.to_string();
-                        let msg = msg.split_whitespace().collect::<Vec<_>>().join(" ");
-                        cx.err(
-                            ErrorCode::BadRegex,
-                            item.span(),
-                            Some(&id),
-                            format!("invalid regex: {msg}"),
-                        );
-                    }
-                }
-                Some((s.to_owned(), cx.loc(item.span())))
-            }
-            None => {
-                cx.err(
-                    ErrorCode::BadValue,
-                    item.span(),
-                    Some(&id),
-                    "`regex` must be a string",
-                );
-                None
-            }
-        },
-    };
+    let regex = regex_field(cx, t, &id);
     if any.is_empty()
         && all.is_empty()
-        && regex.is_none()
+        && matches!(regex, RegexField::Absent)
         && t.get("any").is_none()
         && t.get("all").is_none()
     {
@@ -426,11 +246,248 @@ fn parse_rule(
         any,
         all,
         not,
-        regex,
+        regex: match regex {
+            RegexField::Compiled(re) => Some(re),
+            RegexField::Absent | RegexField::Invalid => None,
+        },
         window,
         not_window,
         examples,
     })
+}
+
+/// An R007 error for each field of rule table `t` the schema does not know.
+fn unknown_rule_fields(cx: &mut Ctx<'_>, t: &Table, rule: Option<&str>) {
+    for (key, item) in t.iter() {
+        if !RULE_KEYS.contains(&key) {
+            let span = t
+                .key(key)
+                .and_then(toml_edit::Key::span)
+                .or_else(|| item.span());
+            cx.err(
+                ErrorCode::UnknownField,
+                span,
+                rule,
+                format!(
+                    "unknown field `{key}` (expected one of: {})",
+                    RULE_KEYS.join(", ")
+                ),
+            );
+        }
+    }
+}
+
+/// An R009 error unless `id` is non-empty lowercase ASCII letters, digits, `.`, `_` and `-`.
+fn check_id(cx: &mut Ctx<'_>, id: &str, span: Option<Range<usize>>) {
+    if id.is_empty()
+        || !id
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '.' | '_' | '-'))
+    {
+        cx.err(
+            ErrorCode::BadValue,
+            span,
+            Some(id),
+            "ids use lowercase ASCII letters, digits, `.`, `_` and `-`",
+        );
+    }
+}
+
+/// The required `stage`: R008 when missing, R002 for an unknown name, R009 for a non-string.
+fn stage_field(
+    cx: &mut Ctx<'_>,
+    t: &Table,
+    id: &str,
+    id_span: Option<Range<usize>>,
+) -> Option<Stage> {
+    let Some(item) = t.get("stage") else {
+        cx.err(
+            ErrorCode::MissingField,
+            id_span,
+            Some(id),
+            "missing `stage`",
+        );
+        return None;
+    };
+    let Some(s) = item.as_str() else {
+        cx.err(
+            ErrorCode::BadValue,
+            item.span(),
+            Some(id),
+            "`stage` must be a string",
+        );
+        return None;
+    };
+    let stage = Stage::parse(s);
+    if stage.is_none() {
+        cx.err(
+            ErrorCode::UnknownStage,
+            item.span(),
+            Some(id),
+            format!("unknown stage `{s}` (expected pretext, hook, channel, control or extract)"),
+        );
+    }
+    stage
+}
+
+/// The required `weight`, an integer 0..=100: R008 when missing, R009 otherwise.
+fn weight_field(
+    cx: &mut Ctx<'_>,
+    t: &Table,
+    id: &str,
+    id_span: Option<Range<usize>>,
+) -> Option<u32> {
+    let Some(item) = t.get("weight") else {
+        cx.err(
+            ErrorCode::MissingField,
+            id_span,
+            Some(id),
+            "missing `weight`",
+        );
+        return None;
+    };
+    match item.as_integer() {
+        Some(w) if (0..=100).contains(&w) => u32::try_from(w).ok(),
+        _ => {
+            cx.err(
+                ErrorCode::BadValue,
+                item.span(),
+                Some(id),
+                "`weight` must be an integer from 0 to 100",
+            );
+            None
+        }
+    }
+}
+
+/// The optional `trigger` flag (default false); R009 when it is not a boolean.
+fn trigger_field(cx: &mut Ctx<'_>, t: &Table, id: &str) -> bool {
+    let Some(item) = t.get("trigger") else {
+        return false;
+    };
+    item.as_bool().unwrap_or_else(|| {
+        cx.err(
+            ErrorCode::BadValue,
+            item.span(),
+            Some(id),
+            "`trigger` must be true or false",
+        );
+        false
+    })
+}
+
+/// The optional `all` groups: R009 for anything but an array of arrays, R005 for an empty group
+/// or no groups.
+fn all_field(cx: &mut Ctx<'_>, t: &Table, id: &str) -> Vec<Vec<Literal>> {
+    let Some(item) = t.get("all") else {
+        return Vec::new();
+    };
+    let Some(arr) = item.as_array() else {
+        cx.err(
+            ErrorCode::BadValue,
+            item.span(),
+            Some(id),
+            "`all` must be an array of arrays of strings",
+        );
+        return Vec::new();
+    };
+    let mut groups = Vec::new();
+    for v in arr.iter() {
+        match v.as_array() {
+            Some(inner) => {
+                let group = literals(cx, inner.iter(), id);
+                if group.is_empty() {
+                    cx.err(
+                        ErrorCode::EmptyPattern,
+                        v.span(),
+                        Some(id),
+                        "empty group in `all`",
+                    );
+                }
+                groups.push(group);
+            }
+            None => cx.err(
+                ErrorCode::BadValue,
+                v.span(),
+                Some(id),
+                "`all` is a list of groups: write `all = [[\"a\", \"b\"], [\"c\"]]`",
+            ),
+        }
+    }
+    if groups.is_empty() {
+        cx.err(
+            ErrorCode::EmptyPattern,
+            item.span(),
+            Some(id),
+            "`all` has no groups",
+        );
+    }
+    groups
+}
+
+/// What a rule's `regex` field holds.
+enum RegexField {
+    /// No usable pattern: the field is absent, empty or not a string.
+    Absent,
+    /// A pattern that does not compile (its error is reported).
+    Invalid,
+    /// The compiled pattern, handed to the engine as is.
+    Compiled(Regex),
+}
+
+/// The optional `regex`, compiled once here: R005 when empty, R009 for a non-string, R004 when
+/// it compiles to more than [`REGEX_SIZE_LIMIT`] bytes, R003 when it does not compile.
+fn regex_field(cx: &mut Ctx<'_>, t: &Table, id: &str) -> RegexField {
+    let Some(item) = t.get("regex") else {
+        return RegexField::Absent;
+    };
+    let pattern = match item.as_str() {
+        Some("") => {
+            cx.err(
+                ErrorCode::EmptyPattern,
+                item.span(),
+                Some(id),
+                "`regex` is empty",
+            );
+            return RegexField::Absent;
+        }
+        Some(s) => s,
+        None => {
+            cx.err(
+                ErrorCode::BadValue,
+                item.span(),
+                Some(id),
+                "`regex` must be a string",
+            );
+            return RegexField::Absent;
+        }
+    };
+    match RegexBuilder::new(pattern)
+        .size_limit(REGEX_SIZE_LIMIT)
+        .build()
+    {
+        Ok(re) => RegexField::Compiled(re),
+        Err(regex::Error::CompiledTooBig(limit)) => {
+            cx.err(
+                ErrorCode::RegexTooLarge,
+                item.span(),
+                Some(id),
+                format!("regex compiles to more than {limit} bytes"),
+            );
+            RegexField::Invalid
+        }
+        Err(e) => {
+            let msg = e.to_string();
+            let msg = msg.split_whitespace().collect::<Vec<_>>().join(" ");
+            cx.err(
+                ErrorCode::BadRegex,
+                item.span(),
+                Some(id),
+                format!("invalid regex: {msg}"),
+            );
+            RegexField::Invalid
+        }
+    }
 }
 
 /// An optional distance in characters, `min..=4096`; anything else is an R009 error.
@@ -596,7 +653,7 @@ fn literals<'v>(
         match v.as_str() {
             Some(s) => {
                 let location = cx.loc(v.span());
-                if crate::engine::fold_literal(s).body.is_empty() {
+                if fold_literal(s).body.is_empty() {
                     cx.err(
                         ErrorCode::EmptyPattern,
                         v.span(),

@@ -10,9 +10,11 @@ use std::fmt;
 use std::ops::Range;
 use std::path::Path;
 
+use regex::Regex;
+
 pub use load::parse_source;
 
-use crate::engine::Stage;
+use crate::model::{LineIndex, Stage};
 
 /// Languages a rule may declare.
 pub const LANGS: [&str; 2] = ["zh", "en"];
@@ -55,7 +57,7 @@ impl Location {
     /// The location of byte `offset` in `text`.
     #[must_use]
     pub fn at(origin: &str, text: &str, offset: usize) -> Self {
-        LineIndex::new(text).location(origin, text, offset)
+        Locator::new(text).location(origin, text, offset)
     }
 }
 
@@ -186,8 +188,8 @@ pub struct Literal {
     pub location: Location,
 }
 
-/// A rule as read from a file: validated fields, uncompiled patterns.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// A rule as read from a file: validated fields, its regex compiled, its literals as written.
+#[derive(Debug, Clone)]
 pub struct RawRule {
     /// Unique id.
     pub id: String,
@@ -209,8 +211,9 @@ pub struct RawRule {
     pub all: Vec<Vec<Literal>>,
     /// `not`: any of these literals anywhere in the message vetoes the rule.
     pub not: Vec<Literal>,
-    /// Optional regex that must also match, over the normalized text.
-    pub regex: Option<(String, Location)>,
+    /// Optional regex that must also match, over the normalized text; compiled (within
+    /// [`REGEX_SIZE_LIMIT`]) by the loader, once.
+    pub regex: Option<Regex>,
     /// Optional proximity window, in characters of normalized text, that must hold every
     /// required hit.
     pub window: Option<usize>,
@@ -278,33 +281,27 @@ pub fn read_dir(dir: &Path) -> Result<Vec<Source>, LoadErrors> {
     }
 }
 
-/// Byte offsets where the lines of a text start: locations in O(log lines) instead of a scan
-/// from the start of the file for every literal (which made loading quadratic in file size).
+/// Locations in one text, from its [`LineIndex`].
 #[derive(Debug, Clone)]
-pub(crate) struct LineIndex {
-    starts: Vec<usize>,
+pub(crate) struct Locator {
+    lines: LineIndex,
 }
 
-impl LineIndex {
+impl Locator {
     pub(crate) fn new(text: &str) -> Self {
-        let mut starts = vec![0];
-        starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
-        LineIndex { starts }
+        Locator {
+            lines: LineIndex::new(text),
+        }
     }
 
     /// The location of byte `offset` (moved back to a character boundary, capped at the end)
-    /// in `text`, the text this index was built from.
+    /// in `text`, the text this locator was built from.
     pub(crate) fn location(&self, origin: &str, text: &str, offset: usize) -> Location {
-        let mut offset = offset.min(text.len());
-        while !text.is_char_boundary(offset) {
-            offset -= 1;
-        }
-        let line = self.starts.partition_point(|&s| s <= offset);
-        let line_start = self.starts[line - 1];
+        let (line, col) = self.lines.line_col(text, offset);
         Location {
             origin: origin.to_owned(),
             line,
-            col: text[line_start..offset].chars().count() + 1,
+            col,
         }
     }
 

@@ -277,7 +277,7 @@ mod settle {
             score,
             ..Scan::default()
         };
-        settle(text, &mut s, &Thresholds::default());
+        settle(text, &mut s, |f| Thresholds::default().level(f));
         s
     }
 
