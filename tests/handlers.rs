@@ -647,3 +647,60 @@ async fn logs_carry_ids_and_rules_never_text() {
     );
     assert!(!logs.contains("屏幕共享"), "message text leaked into logs");
 }
+
+#[tokio::test]
+async fn forwarded_police_advice_gets_the_advice_answer_not_a_warning() {
+    let fx = fixture();
+    // The moves it names are all warned against.
+    let advice = "民警提醒：客服不会让你打开屏幕共享，更不要下载anydesk、转账验证。";
+    let mut bot = mock!(fx, forwarded(21, advice));
+    bot.dispatch().await;
+    let r = bot.get_responses();
+    assert_eq!(r.sent_messages_text.len(), 1, "one answer");
+    let sent = &r.sent_messages_text[0];
+    let t = &sent.bot_request.text;
+    assert!(t.contains("防骗提醒") && t.contains("提醒的内容是对的"), "{t}");
+    assert!(!t.contains("🚨") && !t.contains("⚠️"), "{t}");
+    assert!(callback_data(&sent.bot_request.reply_markup).is_empty());
+    assert_eq!(
+        sent.bot_request
+            .reply_parameters
+            .as_ref()
+            .map(|p| p.message_id.0),
+        Some(21)
+    );
+}
+
+#[tokio::test]
+async fn a_story_of_a_scam_is_answered_as_that_scam() {
+    let fx = fixture();
+    let story = "我妈昨天接到自称客服的电话，她按对方说的打开了屏幕共享，结果被骗了。";
+    let mut bot = mock!(fx, forwarded(22, story));
+    bot.dispatch().await;
+    let r = bot.get_responses();
+    assert_eq!(r.sent_messages_text.len(), 1, "one answer");
+    let t = &r.sent_messages_text[0].bot_request.text;
+    assert!(t.contains("别人遇到的一次诈骗"), "{t}");
+    // The explanation of the scam it tells of, and what to do if it is happening now.
+    assert!(t.contains("共享屏幕会让对方看到验证码"), "{t}");
+    assert!(t.contains("110"), "{t}");
+    assert!(!t.contains("🚨"), "{t}");
+}
+
+#[tokio::test]
+async fn the_writer_sharing_their_own_screen_is_not_a_scam_but_a_request_is() {
+    let fx = fixture();
+    let mut bot = mock!(fx, text(23, "我把屏幕共享打开了，大家能看到吗"));
+    bot.dispatch().await;
+    let r = bot.get_responses();
+    assert_eq!(r.sent_messages_text.len(), 1, "the calm answer only");
+    let t = &r.sent_messages_text[0].bot_request.text;
+    assert!(!t.contains("🚨"), "{t}");
+
+    let fx = fixture();
+    let mut bot = mock!(fx, text(24, "麻烦你把屏幕共享打开，大家能看到吗"));
+    bot.dispatch().await;
+    let r = bot.get_responses();
+    let t = &r.sent_messages_text[0].bot_request.text;
+    assert!(t.contains("🚨"), "{t}");
+}
