@@ -8,6 +8,8 @@ use super::EXIT_ERROR;
 use crate::engine::{Engine, LoadOptions};
 use crate::rules::ErrorCode;
 
+pub mod specificity;
+
 /// Arguments of `scamguard rules lint`.
 #[derive(Debug, clap::Args)]
 pub struct LintArgs {
@@ -55,6 +57,22 @@ pub fn read_locales(dir: &Path) -> std::io::Result<Vec<(String, HashSet<String>)
     Ok(out)
 }
 
+/// The specificity errors (`R012`) of the rules of `dir`; empty when the files do not parse
+/// (the loader reports that).
+#[must_use]
+pub fn specificity_errors(dir: &Path) -> Vec<crate::rules::RuleError> {
+    let Ok(sources) = crate::rules::read_dir(dir) else {
+        return Vec::new();
+    };
+    let mut parse_errors = Vec::new();
+    let mut ids = Vec::new();
+    let raw: Vec<_> = sources
+        .iter()
+        .flat_map(|s| crate::rules::parse_source(s, &mut parse_errors, &mut ids))
+        .collect();
+    specificity::check(&raw)
+}
+
 /// Run `scamguard rules lint`.
 #[must_use]
 pub fn run(args: &LintArgs) -> ExitCode {
@@ -85,6 +103,7 @@ pub fn run(args: &LintArgs) -> ExitCode {
     let mut errors = load_errors.map(|e| e.0).unwrap_or_default();
     if let Some(engine) = &engine {
         errors.extend(engine.check_examples());
+        errors.extend(specificity_errors(&args.dir));
     }
     errors.sort_by(|a, b| {
         let key = |e: &crate::rules::RuleError| {

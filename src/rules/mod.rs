@@ -95,6 +95,9 @@ pub enum ErrorCode {
     ExampleFailed,
     /// R011: a rule lacks a `match` or a `no-match` example.
     MissingExample,
+    /// R012: a rule of weight >= 30 (or a trigger) that an unspecific literal can satisfy,
+    /// with no regex or tight window to pin its sense (lint only).
+    Unspecific,
 }
 
 impl ErrorCode {
@@ -114,6 +117,7 @@ impl ErrorCode {
             ErrorCode::BadValue => "R009",
             ErrorCode::ExampleFailed => "R010",
             ErrorCode::MissingExample => "R011",
+            ErrorCode::Unspecific => "R012",
         }
     }
 }
