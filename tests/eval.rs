@@ -262,7 +262,11 @@ fn each_half_is_pinned_by_its_own_table() {
     // No [check] table: --split check is an error, not a pass against the whole corpus.
     let missing = floor_split(&f, body, "check");
     assert_eq!(missing.status.code(), Some(2), "{}", text(&missing).1);
-    assert!(text(&missing).1.contains("no [check] table"), "{}", text(&missing).1);
+    assert!(
+        text(&missing).1.contains("no [check] table"),
+        "{}",
+        text(&missing).1
+    );
 }
 
 #[test]

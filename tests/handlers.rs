@@ -659,7 +659,10 @@ async fn forwarded_police_advice_gets_the_advice_answer_not_a_warning() {
     assert_eq!(r.sent_messages_text.len(), 1, "one answer");
     let sent = &r.sent_messages_text[0];
     let t = &sent.bot_request.text;
-    assert!(t.contains("防骗提醒") && t.contains("提醒的内容是对的"), "{t}");
+    assert!(
+        t.contains("防骗提醒") && t.contains("提醒的内容是对的"),
+        "{t}"
+    );
     assert!(!t.contains("🚨") && !t.contains("⚠️"), "{t}");
     assert!(callback_data(&sent.bot_request.reply_markup).is_empty());
     assert_eq!(

@@ -182,7 +182,6 @@ pub fn leading_explanations<'a>(
     keys
 }
 
-
 /// Families of signals that belong to every scam (a move to another app, a QR code, a code
 /// asked for): their explanation fits whichever family leads.
 const SHARED_FAMILIES: [&str; 2] = ["signal", "qr_and_files"];
@@ -407,7 +406,10 @@ mod tests {
         assert_eq!(keys, vec!["why-screen", "why-refund", "why-parcel"]);
         // A trigger of another family keeps its line; the stray pig-butchering one does not.
         let keys = leading_explanations(rules.iter(), Some("fake_customer_service"));
-        assert_eq!(keys, vec!["why-trigger", "why-screen", "why-refund", "why-parcel"]);
+        assert_eq!(
+            keys,
+            vec!["why-trigger", "why-screen", "why-refund", "why-parcel"]
+        );
         // The conversation's family leads even when this message's strongest rule is another's.
         let keys = leading_explanations(rules.iter().take(3), Some("pig_butchering"));
         assert_eq!(keys, vec!["why-stray"]);
@@ -421,7 +423,12 @@ mod tests {
         let cat = Catalog::embedded().unwrap();
         let described = vec![Described {
             finding: crate::engine::Finding {
-                rule: Arc::new(rule("fake_customer_service", 40, false, "why-parcel-lost-claim")),
+                rule: Arc::new(rule(
+                    "fake_customer_service",
+                    40,
+                    false,
+                    "why-parcel-lost-claim",
+                )),
                 evidence: 0..3,
             },
             voice: crate::voice::Voice::Reported,
@@ -431,7 +438,10 @@ mod tests {
             let r = report(&cat, lang, &described);
             for text in [&a, &r] {
                 assert!(!text.contains("DANGER") && !text.contains("🚨"), "{text}");
-                assert!(!text.contains("warning-") && !text.contains("report-"), "{text}");
+                assert!(
+                    !text.contains("warning-") && !text.contains("report-"),
+                    "{text}"
+                );
             }
             assert!(r.contains(&cat.text(lang, "why-parcel-lost-claim")), "{r}");
             assert!(r.contains(&cat.text(lang, "report-advice")), "{r}");
