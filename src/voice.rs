@@ -459,7 +459,30 @@ pub fn voice(text: &str, evidence: Range<usize>, stage: Stage, trigger: bool) ->
     if negated(text, &evidence) {
         return Voice::Negated;
     }
-    match person(text, &evidence) {
+    let v = person(text, &evidence);
+    // The writer about to share their own screen ("我共享一下屏幕，大家看得到吗") says no
+    // aspect marker, but no one else is named to do it.
+    let v =
+        if v == Voice::Directed && stage == Stage::Control && about_screen(&text[evidence.clone()])
+        {
+            let start = unit_start(text, evidence.start, false);
+            let clause = &text[start..unit_end(text, evidence.end, false)];
+            let prefix = &text[start..evidence.start];
+            // "我们共享一下屏幕" can mean "let us (you and me) share": only a lone 我.
+            if prefix.contains('我')
+                && !prefix.contains("我们")
+                && !prefix.contains("我們")
+                && !zh_third(prefix)
+                && !names(clause, ZH_SECOND, EN_SECOND)
+            {
+                Voice::Speaker
+            } else {
+                v
+            }
+        } else {
+            v
+        };
+    match v {
         // The writer's own screen sharing or remote session is a meeting, not a takeover;
         // the writer's own money, number or code is often the scam's story ("我手机坏了",
         // "我已经把钱转给你了", "我已经安排好了偷渡"), so only a screen, meeting or remote

@@ -150,6 +150,12 @@ fn the_writer_doing_it_is_the_speaker() {
         Voice::Speaker
     );
     assert_eq!(v("我已经开启屏幕共享", "屏幕共享"), Voice::Speaker);
+    assert_eq!(
+        v("我共享一下屏幕，大家看得到吗", "共享一下屏幕"),
+        Voice::Speaker
+    );
+    assert_eq!(v("我需要你共享一下屏幕", "共享一下屏幕"), Voice::Directed);
+    assert_eq!(v("接下来我们共享一下屏幕", "共享一下屏幕"), Voice::Directed);
     // Only the writer's own screen: the writer's arrangements are the scam's story.
     assert_eq!(v("我已经安排好了偷渡的船", "偷渡"), Voice::Directed);
     assert_eq!(
