@@ -68,7 +68,7 @@ const MESSAGES: &str = r#"{"text": "请打开屏幕共享，我教你操作", "l
 {"text": "好的，我马上处理", "label": "scam", "family": "fake_customer_service", "lang": "zh", "source": "t"}
 {"text": "Please share your screen with me", "label": "scam", "family": "tech_support", "lang": "en", "source": "t"}
 {"text": "明天一起吃饭吗", "label": "benign", "family": null, "lang": "zh", "source": "t"}
-{"text": "会议上我来屏幕共享一下PPT", "label": "benign", "family": null, "lang": "zh", "source": "t"}
+{"text": "开会时请打开屏幕共享看PPT", "label": "benign", "family": null, "lang": "zh", "source": "t"}
 {"text": "退款已经到账了", "label": "benign", "family": null, "lang": "zh", "source": "t"}
 {"text": "See you at noon", "label": "benign", "family": null, "lang": "en", "source": "t"}
 {"text": "新店开业，全场八折", "label": "spam_ad", "family": null, "lang": "zh", "source": "t"}
@@ -192,7 +192,7 @@ fn misses_and_false_positives_are_printed_on_request() {
     ]);
     let (stdout, _) = text(&out);
     assert!(stdout.contains("好的，我马上处理"), "{stdout}");
-    assert!(stdout.contains("屏幕共享一下PPT"), "{stdout}");
+    assert!(stdout.contains("屏幕共享看PPT"), "{stdout}");
     assert!(!stdout.contains("明天一起吃饭吗"), "{stdout}");
 }
 
