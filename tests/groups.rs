@@ -927,3 +927,35 @@ async fn without_the_delete_right_a_scam_is_warned_about() {
     assert_eq!(fx.counter(Counter::Failed), 1);
     assert_eq!(fx.counter(Counter::Deleted), 0);
 }
+
+#[tokio::test]
+async fn a_colleague_sharing_their_own_screen_is_left_alone() {
+    let fx = fixture();
+    fx.admin(MEMBER, false);
+    let member = person(MEMBER, None);
+    // It names the move without asking anyone to make it.
+    let mut bot = mock!(fx, post(100, &member, "我把屏幕共享打开了，大家能看到吗"));
+    bot.dispatch().await;
+    assert_quiet(&bot.get_responses());
+}
+
+#[tokio::test]
+async fn police_advice_in_a_group_is_left_alone() {
+    let fx = fixture();
+    fx.admin(MEMBER, false);
+    let member = person(MEMBER, None);
+    let advice = "民警提醒：客服不会让你打开屏幕共享，谨防诈骗。";
+    let mut bot = mock!(fx, post(100, &member, advice));
+    bot.dispatch().await;
+    assert_quiet(&bot.get_responses());
+}
+
+#[tokio::test]
+async fn asking_the_group_to_share_screens_is_still_deleted() {
+    let fx = fixture();
+    fx.admin(MEMBER, false);
+    let member = person(MEMBER, None);
+    let mut bot = mock!(fx, post(100, &member, "大家把屏幕共享打开，我来指导"));
+    bot.dispatch().await;
+    assert_eq!(deleted(&bot.get_responses()), vec![100]);
+}

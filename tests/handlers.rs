@@ -691,7 +691,7 @@ async fn a_story_of_a_scam_is_answered_as_that_scam() {
 }
 
 #[tokio::test]
-async fn the_writer_sharing_their_own_screen_is_not_a_scam_but_a_request_is() {
+async fn the_writer_sharing_their_own_screen_is_not_a_scam() {
     let fx = fixture();
     let mut bot = mock!(fx, text(23, "我把屏幕共享打开了，大家能看到吗"));
     bot.dispatch().await;
@@ -699,7 +699,10 @@ async fn the_writer_sharing_their_own_screen_is_not_a_scam_but_a_request_is() {
     assert_eq!(r.sent_messages_text.len(), 1, "the calm answer only");
     let t = &r.sent_messages_text[0].bot_request.text;
     assert!(!t.contains("🚨"), "{t}");
+}
 
+#[tokio::test]
+async fn a_request_to_share_the_screen_is_still_danger() {
     let fx = fixture();
     let mut bot = mock!(fx, text(24, "麻烦你把屏幕共享打开，大家能看到吗"));
     bot.dispatch().await;
