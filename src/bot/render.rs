@@ -91,12 +91,7 @@ pub fn warning(cat: &Catalog, lang: Lang, view: &WarningView) -> String {
             view.evidence.iter().map(|e| &*e.rule),
             view.family.as_deref(),
         );
-        out.push_str("\n\n");
-        out.push_str(&cat.text(lang, "warning-why"));
-        for key in keys {
-            out.push_str("\n• ");
-            out.push_str(&cat.text(lang, key));
-        }
+        push_why(&mut out, cat, lang, &keys);
     }
 
     out.push_str("\n\n");
@@ -117,6 +112,16 @@ pub fn warning(cat: &Catalog, lang: Lang, view: &WarningView) -> String {
     cut(out)
 }
 
+/// "Why this is a scam:" and one line per explanation key.
+fn push_why(out: &mut String, cat: &Catalog, lang: Lang, keys: &[&str]) {
+    out.push_str("\n\n");
+    out.push_str(&cat.text(lang, "warning-why"));
+    for key in keys {
+        out.push_str("\n• ");
+        out.push_str(&cat.text(lang, key));
+    }
+}
+
 /// The answer to anti-fraud advice (a [`Genre::Advisory`] message): it reads as advice, and
 /// the advice is right.
 #[must_use]
@@ -131,12 +136,7 @@ pub fn report(cat: &Catalog, lang: Lang, described: &[Described]) -> String {
     let mut out = cat.text(lang, "report-reply");
     let keys = leading_explanations(described.iter().map(|d| &*d.finding.rule), None);
     if !keys.is_empty() {
-        out.push_str("\n\n");
-        out.push_str(&cat.text(lang, "warning-why"));
-        for key in keys {
-            out.push_str("\n• ");
-            out.push_str(&cat.text(lang, key));
-        }
+        push_why(&mut out, cat, lang, &keys);
     }
     out.push_str("\n\n");
     out.push_str(&cat.text(lang, "report-advice"));

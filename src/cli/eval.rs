@@ -157,6 +157,20 @@ pub(crate) struct MessageLine {
     lang: Option<String>,
 }
 
+/// One line of a message file, with a known label; errors name the file and line.
+pub(crate) fn message_line(path: &Path, line_no: usize, line: &str) -> Result<MessageLine, String> {
+    let m: MessageLine = serde_json::from_str(line)
+        .map_err(|e| format!("{}:{line_no}: malformed line: {e}", path.display()))?;
+    if !matches!(m.label.as_str(), "scam" | "benign" | "spam_ad") {
+        return Err(format!(
+            "{}:{line_no}: unknown label `{}` (expected scam, benign or spam_ad)",
+            path.display(),
+            m.label
+        ));
+    }
+    Ok(m)
+}
+
 #[derive(Deserialize)]
 struct Turn {
     role: String,
@@ -405,15 +419,7 @@ fn eval_messages(
     let mut res = FileResult::default();
     let mut n = 0;
     for (line_no, line) in read_lines(path)? {
-        let m: MessageLine = serde_json::from_str(&line)
-            .map_err(|e| format!("{}:{line_no}: malformed line: {e}", path.display()))?;
-        if !matches!(m.label.as_str(), "scam" | "benign" | "spam_ad") {
-            return Err(format!(
-                "{}:{line_no}: unknown label `{}` (expected scam, benign or spam_ad)",
-                path.display(),
-                m.label
-            ));
-        }
+        let m = message_line(path, line_no, &line)?;
         if !Split::keeps(args.split, &m.text) {
             continue;
         }

@@ -28,7 +28,7 @@ use std::process::ExitCode;
 
 use serde_json::json;
 
-use super::eval::{MessageLine, Split, file_name, files_of, read_lines};
+use super::eval::{Split, file_name, files_of, message_line, read_lines};
 use super::{EXIT_ERROR, load_engine};
 use crate::engine::Engine;
 
@@ -143,15 +143,7 @@ fn read_corpus(engine: &Engine, args: &FitArgs) -> Result<Data, String> {
     for path in files_of(&args.paths)? {
         data.files.push(file_name(&path));
         for (line_no, line) in read_lines(&path)? {
-            let m: MessageLine = serde_json::from_str(&line)
-                .map_err(|e| format!("{}:{line_no}: malformed line: {e}", path.display()))?;
-            if !matches!(m.label.as_str(), "scam" | "benign" | "spam_ad") {
-                return Err(format!(
-                    "{}:{line_no}: unknown label `{}` (expected scam, benign or spam_ad)",
-                    path.display(),
-                    m.label
-                ));
-            }
+            let m = message_line(&path, line_no, &line)?;
             if !Split::keeps(split, &m.text) {
                 continue;
             }
