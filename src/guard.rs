@@ -106,6 +106,35 @@ impl Incoming {
     }
 }
 
+/// The messages of a screenshot, as the conversation is fed them: the message that carried
+/// the image (its caption, links and QR payloads) first when it has anything to scan, then
+/// each recognised message in order, as if forwarded one by one. With no caption, the links
+/// and QR payloads go with the first recognised message.
+#[must_use]
+pub fn screenshot_messages(carrier: &Incoming, recognised: &[String]) -> Vec<Incoming> {
+    let mut out = Vec::with_capacity(recognised.len() + 1);
+    let bare = Incoming {
+        text: String::new(),
+        links: Vec::new(),
+        qr: Vec::new(),
+        files: Vec::new(),
+        ..carrier.clone()
+    };
+    if !carrier.text.trim().is_empty() || recognised.is_empty() {
+        out.push(carrier.clone());
+    }
+    for text in recognised {
+        let mut m = if out.is_empty() {
+            carrier.clone()
+        } else {
+            bare.clone()
+        };
+        m.text.clone_from(text);
+        out.push(m);
+    }
+    out
+}
+
 /// One finding with its evidence quoted for display.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Evidence {

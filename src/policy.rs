@@ -342,6 +342,47 @@ pub fn private(a: &Assessment) -> Vec<Action> {
     }
 }
 
+/// A screenshot in a private chat: its messages went through the conversation one by one,
+/// each with its [`private`] actions, and the image gets one answer. Returns that answer and
+/// the messages whose evidence it shows:
+/// - the strongest warning any message earned, with the evidence of every message that
+///   alerted;
+/// - else advice when a message is advice, else a report when one tells of a scam;
+/// - else the calm answer.
+///
+/// `None` when the screenshot showed no message.
+#[must_use]
+pub fn screenshot(per_message: &[Vec<Action>]) -> Option<(Action, Vec<usize>)> {
+    let mut strongest: Option<Level> = None;
+    let mut alerted = Vec::new();
+    let (mut advice, mut report) = (None, None);
+    for (i, actions) in per_message.iter().enumerate() {
+        for a in actions {
+            match *a {
+                Action::Warn { level } => {
+                    strongest = strongest.max(Some(level));
+                    if alerted.last() != Some(&i) {
+                        alerted.push(i);
+                    }
+                }
+                Action::Advise => advice = advice.or(Some(i)),
+                Action::Describe => report = report.or(Some(i)),
+                _ => {}
+            }
+        }
+    }
+    if let Some(level) = strongest {
+        return Some((Action::Warn { level }, alerted));
+    }
+    if let Some(i) = advice {
+        return Some((Action::Advise, vec![i]));
+    }
+    if let Some(i) = report {
+        return Some((Action::Describe, vec![i]));
+    }
+    (!per_message.is_empty()).then(|| (Action::Calm, Vec::new()))
+}
+
 /// The answer to a message that does not alert: advice and reports get their own.
 fn unalarmed(genre: Genre, otherwise: Action) -> Action {
     match genre {

@@ -23,6 +23,16 @@ pub struct CheckArgs {
     /// Rules directory (default: $SCAMGUARD_RULES, else the rules built into the binary).
     #[arg(long)]
     pub rules: Option<PathBuf>,
+    /// Read a screenshot (JPEG, PNG or WebP) instead of text: its QR codes, then the messages
+    /// Tesseract recognises in it, fed in order into one conversation, as the bot does.
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["text", "lines"])]
+    pub image: Option<PathBuf>,
+    /// With --image: the chat's language, which chooses the OCR languages (en, zh-CN, zh-TW).
+    #[arg(long, default_value = "zh-CN")]
+    pub lang: String,
+    /// With --image: the Tesseract program.
+    #[arg(long, env = "SCAMGUARD_TESSERACT", default_value = "tesseract")]
+    pub tesseract: PathBuf,
 }
 
 /// Exit status for a verdict: 0 none, 10 caution, 11 warning, 12 danger (2 is an error).
@@ -43,6 +53,9 @@ pub fn run(args: &CheckArgs) -> ExitCode {
         Ok(e) => e,
         Err(code) => return code,
     };
+    if let Some(path) = &args.image {
+        return image(args, engine, path);
+    }
     let input = match &args.text {
         Some(t) => t.clone(),
         None => {
@@ -185,4 +198,124 @@ pub fn to_json(original: &str, scan: &Scan) -> serde_json::Value {
             "end": d.finding.evidence.end,
         })).collect::<Vec<_>>(),
     })
+}
+
+/// `scamguard check --image FILE`.
+fn image(args: &CheckArgs, engine: crate::engine::Engine, path: &std::path::Path) -> ExitCode {
+    use crate::guard::{ChatKind, Guard, Incoming, screenshot_messages};
+    use crate::media::{ocr, qr};
+    let Some(lang) = crate::i18n::Lang::parse(&args.lang) else {
+        eprintln!(
+            "scamguard check: --lang {} is not one of en, zh-CN, zh-TW",
+            args.lang
+        );
+        return ExitCode::from(EXIT_ERROR);
+    };
+    let bytes = match std::fs::read(path) {
+        Ok(b) => b,
+        Err(e) => {
+            eprintln!("scamguard check: {}: {e}", path.display());
+            return ExitCode::from(EXIT_ERROR);
+        }
+    };
+    let limits = qr::ImageLimits::default();
+    let luma = match qr::decode_luma(&bytes, &limits) {
+        Ok(l) => l,
+        Err(e) => {
+            eprintln!("scamguard check: {}: {e}", path.display());
+            return ExitCode::from(EXIT_ERROR);
+        }
+    };
+    let codes = qr::qr_of_luma(&luma, &limits);
+    let mut out = String::new();
+    let recognised = match ocr::Tesseract::probe(&args.tesseract, None) {
+        Err(why) => {
+            eprintln!("scamguard check: screenshots are off: {why}");
+            Vec::new()
+        }
+        Ok(t) => match ocr::read_screenshot(&t, &luma, lang) {
+            Ok(reading) => {
+                if !args.json {
+                    out.push_str(&format!(
+                        "read {} message(s) in the image ({}, confidence {:.0})\n",
+                        reading.messages.len(),
+                        reading.languages,
+                        reading.confidence
+                    ));
+                }
+                reading.messages
+            }
+            Err(e) => {
+                eprintln!("scamguard check: {}: {e}", path.display());
+                Vec::new()
+            }
+        },
+    };
+    if !codes.is_empty() && !args.json {
+        out.push_str(&format!("QR codes: {}\n", codes.len()));
+    }
+    let carrier = Incoming {
+        chat: 1,
+        sender: Some(1),
+        kind: ChatKind::Private,
+        message_id: 1,
+        text: String::new(),
+        links: Vec::new(),
+        qr: codes,
+        files: Vec::new(),
+        language_code: None,
+    };
+    let guard = Guard::new(
+        engine,
+        std::sync::Arc::new(crate::sessions::SessionStore::new(Default::default())),
+    );
+    let messages = screenshot_messages(&carrier, &recognised);
+    let mut per_message = Vec::new();
+    let mut worst = Level::None;
+    for (i, m) in messages.iter().enumerate() {
+        if m.is_empty() {
+            continue;
+        }
+        let outcome = guard.handle(m, crate::conversation::Timestamp(i as u64 * 1000));
+        let actions = crate::policy::private(&outcome.assessment);
+        worst = worst.max(outcome.assessment.level);
+        if args.json {
+            let mut v = to_json(&outcome.scanned, &outcome.scan);
+            v["message"] = json!(outcome.scanned);
+            v["conversation_level"] = json!(outcome.assessment.level);
+            v["actions"] = json!(actions.iter().map(|a| a.name()).collect::<Vec<_>>());
+            out.push_str(&v.to_string());
+            out.push('\n');
+        } else {
+            out.push_str(&format!(
+                "#{} {}\n",
+                i + 1,
+                quote(&outcome.scanned, 0..outcome.scanned.len())
+            ));
+            out.push_str(&human(&outcome.scanned, &outcome.scan));
+        }
+        per_message.push(actions);
+    }
+    let answer = match crate::policy::screenshot(&per_message) {
+        None => "nothing read".to_owned(),
+        Some((crate::policy::Action::Warn { level }, from)) => format!(
+            "warn ({level}), from message(s) {}",
+            from.iter()
+                .map(|i| (i + 1).to_string())
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+        Some((a, _)) => a.name().to_owned(),
+    };
+    if args.json {
+        out.push_str(
+            &json!({"screenshot": answer, "level": worst, "messages": per_message.len()})
+                .to_string(),
+        );
+        out.push('\n');
+    } else {
+        out.push_str(&format!("the bot's answer to the image: {answer}\n"));
+    }
+    out!("{out}");
+    ExitCode::from(exit_code(worst))
 }

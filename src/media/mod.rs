@@ -1,3 +1,5 @@
 //! Images and links: what text cannot show.
 
+pub mod layout;
+pub mod ocr;
 pub mod qr;

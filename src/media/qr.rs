@@ -73,29 +73,38 @@ const UPSCALE_SIDE: u32 = 1024;
 /// An image without a readable code gives an empty list.
 pub fn decode_qr(bytes: &[u8], limits: &ImageLimits) -> Result<Vec<String>, ImageError> {
     let luma = decode_luma(bytes, limits)?;
+    Ok(qr_of_luma(&luma, limits))
+}
+
+/// Every QR payload of an image already decoded to luma (see [`decode_qr`]).
+#[must_use]
+pub fn qr_of_luma(luma: &GrayImage, limits: &ImageLimits) -> Vec<String> {
     let (width, height) = luma.dimensions();
     let long_side = width.max(height);
 
     let first = if long_side > DETECT_SIDE {
-        find_codes(&downscale(&luma, long_side.div_ceil(DETECT_SIDE)))
+        find_codes(&downscale(luma, long_side.div_ceil(DETECT_SIDE)))
     } else {
-        find_codes(&luma)
+        find_codes(luma)
     };
     let mut raw = first;
     if raw.is_empty() {
         if long_side > DETECT_SIDE {
             if u64::from(width) * u64::from(height) <= FULL_RES_FALLBACK_PIXELS {
-                raw = find_codes(&luma);
+                raw = find_codes(luma);
             }
         } else if long_side <= UPSCALE_SIDE {
-            raw = find_codes(&upscale2(&luma));
+            raw = find_codes(&upscale2(luma));
         }
     }
-    Ok(collect_payloads(raw, limits))
+    collect_payloads(raw, limits)
 }
 
 /// Checks size and header dimensions, then decodes the pixels to 8-bit luma.
-fn decode_luma(bytes: &[u8], limits: &ImageLimits) -> Result<GrayImage, ImageError> {
+///
+/// # Errors
+/// The image is over a limit, not JPEG, PNG or WebP, or corrupt.
+pub fn decode_luma(bytes: &[u8], limits: &ImageLimits) -> Result<GrayImage, ImageError> {
     if bytes.len() > limits.max_bytes {
         return Err(ImageError::TooLarge {
             size: bytes.len(),
@@ -190,7 +199,7 @@ fn downscale(luma: &GrayImage, factor: u32) -> GrayImage {
 }
 
 /// Doubles both sides with bilinear interpolation.
-fn upscale2(luma: &GrayImage) -> GrayImage {
+pub(crate) fn upscale2(luma: &GrayImage) -> GrayImage {
     let (width, height) = luma.dimensions();
     image::imageops::resize(
         luma,

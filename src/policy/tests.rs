@@ -301,3 +301,50 @@ fn advice_and_reports_get_their_own_answer_unless_something_alerts() {
     scan.genre = Genre::Live;
     assert_eq!(check(&scan), vec![Action::Reply]);
 }
+
+#[test]
+fn a_screenshot_gets_one_answer_the_strongest_any_message_earned() {
+    let warn = |level| vec![Action::Warn { level }];
+    let calm = vec![Action::Calm];
+    // Calm, a warning on the second message, danger on the fourth: danger, with the evidence
+    // of both messages that alerted.
+    let got = screenshot(&[
+        calm.clone(),
+        warn(Level::Warning),
+        calm.clone(),
+        warn(Level::Danger),
+    ]);
+    assert_eq!(
+        got,
+        Some((
+            Action::Warn {
+                level: Level::Danger
+            },
+            vec![1, 3]
+        ))
+    );
+    // Nothing alarming: the calm answer.
+    assert_eq!(
+        screenshot(&[calm.clone(), calm.clone()]),
+        Some((Action::Calm, vec![]))
+    );
+    // A police advisory among harmless messages: advice; a warning beats it.
+    assert_eq!(
+        screenshot(&[calm.clone(), vec![Action::Advise], vec![Action::Describe]]),
+        Some((Action::Advise, vec![1]))
+    );
+    assert_eq!(
+        screenshot(&[vec![Action::Describe], calm.clone()]),
+        Some((Action::Describe, vec![0]))
+    );
+    assert_eq!(
+        screenshot(&[vec![Action::Advise], warn(Level::Warning)]),
+        Some((
+            Action::Warn {
+                level: Level::Warning
+            },
+            vec![1]
+        ))
+    );
+    assert_eq!(screenshot(&[]), None);
+}

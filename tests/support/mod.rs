@@ -4,6 +4,7 @@
 pub mod bot_process;
 pub mod cases;
 pub mod fake_bot_api;
+pub mod screens;
 
 use std::collections::BTreeMap;
 use std::time::{Duration, Instant};

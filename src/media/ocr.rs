@@ -1,0 +1,389 @@
+//! Text in screenshots, read by Tesseract.
+//!
+//! Tesseract runs as its own process (the `tesseract` program of Debian's `tesseract-ocr`),
+//! not linked into the bot, for three reasons:
+//! - a hostile image that crashes Tesseract or Leptonica ends that process, never the bot;
+//! - a read that overruns its time limit is killed, and its core is free again at once (a
+//!   linked call cannot be stopped: its thread would run on after the timeout);
+//! - the binary runs on a machine without Tesseract, and finds out at start
+//!   ([`Tesseract::probe`]) whether screenshots can be read.
+//!
+//! The image Tesseract gets is never the user's file: it is decoded here first (with the
+//! limits of [`crate::media::qr::decode_luma`]), turned to grey, scaled, and handed over as
+//! a plain PGM on standard input. Nothing is written to disk; nothing read is logged.
+
+use std::io::{Read as _, Write as _};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use image::GrayImage;
+
+use super::layout::{self, Word};
+use crate::i18n::Lang;
+
+/// Longest a read may take before its process is killed.
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(20);
+/// Most bytes of Tesseract output read (a 1080×2400 chat gives about 30 KB).
+const MAX_OUTPUT: usize = 8 * 1024 * 1024;
+/// Images with a long side up to this are doubled before reading: a phone screenshot sent as
+/// a Telegram photo arrives at 1280 pixels, with text too small for Tesseract.
+const UPSCALE_UP_TO: u32 = 1600;
+/// Images with a long side above this are halved (repeatedly) before reading.
+const DOWNSCALE_ABOVE: u32 = 4800;
+/// A read whose mean confidence is below this is tried again with the other Chinese script,
+/// when there is time left and that script is installed.
+const RETRY_BELOW: f32 = 70.0;
+
+/// Why a screenshot could not be read. Messages never contain what the image shows.
+#[derive(Debug, thiserror::Error)]
+pub enum OcrError {
+    /// Tesseract did not finish within its time limit and was killed.
+    #[error("OCR took longer than {0:?}: stopped")]
+    Timeout(Duration),
+    /// Tesseract could not be started or exited with an error.
+    #[error("OCR failed: {0}")]
+    Failed(String),
+}
+
+/// Tesseract, found and checked.
+#[derive(Debug, Clone)]
+pub struct Tesseract {
+    program: PathBuf,
+    tessdata: Option<PathBuf>,
+    /// Installed languages (`eng`, `chi_sim`, `chi_tra`, …).
+    pub languages: Vec<String>,
+    /// Time limit of one read.
+    pub timeout: Duration,
+}
+
+impl Tesseract {
+    /// Runs `program --list-langs` to see that Tesseract is there and which languages it has.
+    ///
+    /// # Errors
+    /// A sentence saying why screenshots cannot be read (not installed, or neither `eng` nor
+    /// `chi_sim` installed).
+    pub fn probe(program: &Path, tessdata: Option<&Path>) -> Result<Tesseract, String> {
+        let mut cmd = Command::new(program);
+        cmd.arg("--list-langs");
+        if let Some(dir) = tessdata {
+            cmd.arg("--tessdata-dir").arg(dir);
+        }
+        let out = run(cmd, None, Duration::from_secs(10))
+            .map_err(|e| format!("{} cannot be run: {e}", program.display()))?;
+        let languages: Vec<String> = String::from_utf8_lossy(&out)
+            .lines()
+            .skip_while(|l| !l.starts_with("List of available languages"))
+            .skip(1)
+            .map(|l| l.trim().to_owned())
+            .filter(|l| !l.is_empty())
+            .collect();
+        if !languages.iter().any(|l| l == "eng" || l == "chi_sim") {
+            return Err(format!(
+                "{} has neither eng nor chi_sim installed (found: {})",
+                program.display(),
+                languages.join(", ")
+            ));
+        }
+        Ok(Tesseract {
+            program: program.to_owned(),
+            tessdata: tessdata.map(Path::to_owned),
+            languages,
+            timeout: DEFAULT_TIMEOUT,
+        })
+    }
+
+    fn has(&self, lang: &str) -> bool {
+        self.languages.iter().any(|l| l == lang)
+    }
+
+    /// The languages to read a screenshot in for a chat in `lang`: the chat's Chinese script
+    /// first (Simplified unless the chat is in Traditional Chinese), English second, or
+    /// English first for an English chat; only installed ones.
+    #[must_use]
+    pub fn languages_for(&self, lang: Lang) -> String {
+        let order: &[&str] = match lang {
+            Lang::ZhCn => &["chi_sim", "eng"],
+            Lang::ZhTw => &["chi_tra", "eng"],
+            Lang::En => &["eng", "chi_sim"],
+        };
+        let mut chosen: Vec<&str> = order.iter().copied().filter(|l| self.has(l)).collect();
+        if chosen.is_empty() {
+            chosen.push(if self.has("eng") { "eng" } else { "chi_sim" });
+        }
+        chosen.join("+")
+    }
+
+    /// The words Tesseract finds in `luma`, read in `languages` (as `chi_sim+eng`).
+    ///
+    /// # Errors
+    /// Tesseract failed or overran `timeout`.
+    pub fn words(
+        &self,
+        luma: &GrayImage,
+        languages: &str,
+        timeout: Duration,
+    ) -> Result<Vec<Word>, OcrError> {
+        let mut cmd = Command::new(&self.program);
+        cmd.args([
+            "stdin", "stdout", "-l", languages, "--psm", "4", "--dpi", "300",
+        ]);
+        if let Some(dir) = &self.tessdata {
+            cmd.arg("--tessdata-dir").arg(dir);
+        }
+        cmd.arg("tsv");
+        // One core per read: the bot runs one read per core at a time.
+        cmd.env("OMP_THREAD_LIMIT", "1");
+        let out = run(cmd, Some(pgm(luma)), timeout)?;
+        Ok(parse_tsv(&String::from_utf8_lossy(&out)))
+    }
+}
+
+/// What was read in a screenshot.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Reading {
+    /// The messages, top to bottom.
+    pub messages: Vec<String>,
+    /// Mean confidence of the words read (0–100), weighted by their length.
+    pub confidence: f32,
+    /// The languages that gave this reading.
+    pub languages: String,
+}
+
+/// Reads the messages of a screenshot (already decoded to grey) for a chat in `lang`.
+///
+/// # Errors
+/// Tesseract failed or overran its time limit.
+pub fn read_screenshot(t: &Tesseract, luma: &GrayImage, lang: Lang) -> Result<Reading, OcrError> {
+    let started = Instant::now();
+    let prepared = prepare(luma);
+    let first_langs = t.languages_for(lang);
+    let first = reading(t, &prepared, &first_langs, t.timeout)?;
+    let other = match lang {
+        Lang::ZhTw => Lang::ZhCn,
+        _ => Lang::ZhTw,
+    };
+    let other_langs = t.languages_for(other);
+    let left = t.timeout.saturating_sub(started.elapsed());
+    let han = first
+        .messages
+        .iter()
+        .any(|m| m.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)));
+    if first.confidence < RETRY_BELOW
+        && han
+        && lang != Lang::En
+        && other_langs != first_langs
+        && left > started.elapsed()
+        && let Ok(second) = reading(t, &prepared, &other_langs, left)
+        && second.confidence > first.confidence
+    {
+        return Ok(second);
+    }
+    Ok(first)
+}
+
+fn reading(
+    t: &Tesseract,
+    luma: &GrayImage,
+    languages: &str,
+    timeout: Duration,
+) -> Result<Reading, OcrError> {
+    let words = t.words(luma, languages, timeout)?;
+    let (mut sum, mut weight) = (0.0_f32, 0.0_f32);
+    for w in &words {
+        let n = w.text.trim().chars().count() as f32;
+        if n > 0.0 && w.conf >= 0.0 {
+            sum += w.conf * n;
+            weight += n;
+        }
+    }
+    Ok(Reading {
+        messages: layout::messages(&words, luma.width(), luma.height()),
+        confidence: if weight > 0.0 { sum / weight } else { 0.0 },
+        languages: languages.to_owned(),
+    })
+}
+
+/// The image Tesseract reads: small images doubled, huge ones halved.
+#[must_use]
+pub fn prepare(luma: &GrayImage) -> GrayImage {
+    let mut img = luma.clone();
+    while img.width().max(img.height()) > DOWNSCALE_ABOVE {
+        img = image::imageops::resize(
+            &img,
+            img.width().div_ceil(2),
+            img.height().div_ceil(2),
+            image::imageops::FilterType::Triangle,
+        );
+    }
+    if img.width().max(img.height()) <= UPSCALE_UP_TO {
+        img = super::qr::upscale2(&img);
+    }
+    img
+}
+
+/// A binary PGM (P5) of `luma`: the simplest format Leptonica reads from memory.
+fn pgm(luma: &GrayImage) -> Vec<u8> {
+    let mut out = format!("P5\n{} {}\n255\n", luma.width(), luma.height()).into_bytes();
+    out.extend_from_slice(luma.as_raw());
+    out
+}
+
+/// Tesseract's TSV: the word rows (level 5) with their line, box, confidence and text.
+#[must_use]
+pub fn parse_tsv(tsv: &str) -> Vec<Word> {
+    let mut words = Vec::new();
+    for row in tsv.lines().skip(1) {
+        let f: Vec<&str> = row.splitn(12, '\t').collect();
+        if f.len() < 12 || f[0] != "5" {
+            continue;
+        }
+        let num = |i: usize| f[i].trim().parse::<i64>().ok();
+        let (Some(block), Some(par), Some(line)) = (num(2), num(3), num(4)) else {
+            continue;
+        };
+        let (Some(left), Some(top), Some(width), Some(height)) = (num(6), num(7), num(8), num(9))
+        else {
+            continue;
+        };
+        let clamp = |v: i64| i32::try_from(v).unwrap_or(i32::MAX);
+        words.push(Word {
+            line: (
+                u32::try_from(block).unwrap_or(0),
+                u32::try_from(par).unwrap_or(0),
+                u32::try_from(line).unwrap_or(0),
+            ),
+            left: clamp(left),
+            top: clamp(top),
+            width: clamp(width),
+            height: clamp(height),
+            conf: f[10].trim().parse().unwrap_or(-1.0),
+            text: f[11].to_owned(),
+        });
+    }
+    words
+}
+
+/// Runs `cmd` with `input` on its standard input; returns its standard output. Killed after
+/// `timeout`; at most [`MAX_OUTPUT`] bytes are kept.
+fn run(mut cmd: Command, input: Option<Vec<u8>>, timeout: Duration) -> Result<Vec<u8>, OcrError> {
+    cmd.stdin(if input.is_some() {
+        Stdio::piped()
+    } else {
+        Stdio::null()
+    })
+    .stdout(Stdio::piped())
+    .stderr(Stdio::null());
+    let mut child = cmd.spawn().map_err(|e| OcrError::Failed(e.to_string()))?;
+    let writer = child.stdin.take().zip(input).map(|(mut stdin, bytes)| {
+        std::thread::spawn(move || {
+            // A process that stops reading (killed, or failed) ends the write with an error.
+            let _ = stdin.write_all(&bytes);
+        })
+    });
+    let reader = child.stdout.take().map(|stdout| {
+        std::thread::spawn(move || {
+            let mut out = Vec::new();
+            let _ = stdout.take(MAX_OUTPUT as u64).read_to_end(&mut out);
+            out
+        })
+    });
+    let deadline = Instant::now() + timeout;
+    let status = loop {
+        match child.try_wait() {
+            Ok(Some(status)) => break status,
+            Ok(None) if Instant::now() >= deadline => {
+                let _ = child.kill();
+                let _ = child.wait();
+                if let Some(w) = writer {
+                    let _ = w.join();
+                }
+                return Err(OcrError::Timeout(timeout));
+            }
+            Ok(None) => std::thread::sleep(Duration::from_millis(5)),
+            Err(e) => return Err(OcrError::Failed(e.to_string())),
+        }
+    };
+    if let Some(w) = writer {
+        let _ = w.join();
+    }
+    let out = reader.and_then(|r| r.join().ok()).unwrap_or_default();
+    if !status.success() {
+        return Err(OcrError::Failed(format!("tesseract exited with {status}")));
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tsv_rows_become_words() {
+        let tsv = "level\tpage_num\tblock_num\tpar_num\tline_num\tword_num\tleft\ttop\twidth\theight\tconf\ttext\n\
+                   1\t1\t0\t0\t0\t0\t0\t0\t1080\t2400\t-1\t\n\
+                   5\t1\t4\t1\t1\t1\t177\t345\t64\t26\t96.67\t您好\n\
+                   5\t1\t4\t1\t1\t2\t241\t341\t27\t42\t92.9\t，\n\
+                   5\t1\tx\t1\t1\t2\t241\t341\t27\t42\t92.9\tbroken\n";
+        let words = parse_tsv(tsv);
+        assert_eq!(words.len(), 2);
+        assert_eq!(words[0].line, (4, 1, 1));
+        assert_eq!((words[0].left, words[0].top), (177, 345));
+        assert_eq!(words[1].text, "，");
+    }
+
+    #[test]
+    fn small_images_are_doubled_and_huge_ones_halved() {
+        assert_eq!(
+            prepare(&GrayImage::new(576, 1280)).dimensions(),
+            (1152, 2560)
+        );
+        assert_eq!(
+            prepare(&GrayImage::new(1080, 2400)).dimensions(),
+            (1080, 2400)
+        );
+        assert_eq!(
+            prepare(&GrayImage::new(1000, 9000)).dimensions(),
+            (500, 4500)
+        );
+    }
+
+    #[test]
+    fn pgm_header_and_pixels() {
+        let img = GrayImage::from_raw(2, 1, vec![7, 9]).unwrap();
+        assert_eq!(pgm(&img), b"P5\n2 1\n255\n\x07\x09".to_vec());
+    }
+
+    #[test]
+    fn a_missing_program_is_a_sentence_not_a_panic() {
+        let e = Tesseract::probe(Path::new("/nonexistent/tesseract"), None).unwrap_err();
+        assert!(e.contains("/nonexistent/tesseract cannot be run"), "{e}");
+    }
+
+    #[test]
+    fn a_process_over_its_time_limit_is_killed() {
+        // Were it waited for instead of killed, this test would take ten minutes.
+        let mut cmd = Command::new("sleep");
+        cmd.arg("600");
+        let e = run(cmd, None, Duration::from_millis(100)).unwrap_err();
+        assert!(matches!(e, OcrError::Timeout(_)), "{e}");
+    }
+
+    #[test]
+    fn languages_follow_the_chat_and_what_is_installed() {
+        let t = Tesseract {
+            program: "tesseract".into(),
+            tessdata: None,
+            languages: vec!["chi_sim".into(), "chi_tra".into(), "eng".into()],
+            timeout: DEFAULT_TIMEOUT,
+        };
+        assert_eq!(t.languages_for(Lang::ZhCn), "chi_sim+eng");
+        assert_eq!(t.languages_for(Lang::ZhTw), "chi_tra+eng");
+        assert_eq!(t.languages_for(Lang::En), "eng+chi_sim");
+        let only_eng = Tesseract {
+            languages: vec!["eng".into()],
+            ..t
+        };
+        assert_eq!(only_eng.languages_for(Lang::ZhTw), "eng");
+    }
+}
