@@ -196,10 +196,28 @@ cmd-untrust = Check a member again (admins)
 cmd-status = What the bot does here
 cmd-stats = What the bot has done here
 cmd-report = Ask for a re-check of a message
+cmd-screenshots = Read the messages in screenshots members post (on / off)
+screenshots-usage = Usage: /screenshots on | off. Now: { $state }. When on, I read the messages in screenshots members post and judge them like messages.
+screenshots-set = Done: screenshots are { $state } in this group.
+screenshots-on = on
+screenshots-off = off
 
 quote-qr = QR code in the photo: { $content }
 quote-file = file sent: { $content }
 quote-link-text = a link whose text shows { $content } but opens another site
+
+## Screenshots (text read in an image)
+
+screenshot-read =
+    { $count ->
+        [one] I read 1 message in your screenshot.
+       *[other] I read { $count } messages in your screenshot.
+    }
+screenshot-nothing = I found no text in this image. If it is a screenshot of a chat or an SMS, send a sharper one, or copy the messages and send them as text.
+screenshot-off = I cannot read screenshots on this server (text recognition is not installed). Please copy the messages and send them as text, or forward them to me.
+screenshot-busy = I am reading many images right now and could not read yours. Please send it again in a minute.
+screenshot-failed = I could not read this image. Please send it as a photo (JPEG or PNG), or copy the messages and send them as text.
+screenshot-limit = You have sent many screenshots in a short time: I read up to { $count } a minute. Please wait a moment, then send the rest.
 
 ## rule explanations (one key per rule: rule-<id with dots as dashes>)
 why-account-locked = Banks and online services never fix a "blocked" or "suspended" account through a link or a number in a text: the page or the "customer care" line is the scammer's. Open the official app or call the number on your card yourself.
@@ -326,3 +344,4 @@ why-wrong-number-opener = A "sorry, wrong number" text from a stranger who wants
 why-settle-privately = A call that says your child or grandchild hurt someone and offers to "settle it privately" for money is a scam script: the police do not broker private payments. Call your relative and the police station yourself before paying anyone.
 why-rent-other-account = A landlord who is "away" and asks for the rent to go into his wife's, a relative's or a new account may be an impersonator: confirm on the number you already have before paying.
 why-agent-for-relative = Someone who says they act for your husband, wife or child abroad (an insurer, their company, a lawyer) and asks for their details or for money is unverified: call your relative on the number you know first.
+

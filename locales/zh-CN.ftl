@@ -193,10 +193,24 @@ cmd-untrust = 恢复检查某成员（管理员）
 cmd-status = 机器人在本群的设置
 cmd-stats = 机器人在本群的处理记录
 cmd-report = 请机器人重新检查一条消息
+cmd-screenshots = 读取成员发的截图里的消息（on / off）
+screenshots-usage = 用法：/screenshots on | off。当前：{ $state }。开启后，我会读取成员发的截图里的消息，像普通消息一样检查。
+screenshots-set = 好的：本群的截图读取已{ $state }。
+screenshots-on = 开启
+screenshots-off = 关闭
 
 quote-qr = 图片中的二维码：{ $content }
 quote-file = 发来的文件：{ $content }
 quote-link-text = 链接文字显示 { $content }，点开却是另一个网站
+
+## 截图（读取图片中的文字）
+
+screenshot-read = 我从你的截图中读到 { $count } 条消息。
+screenshot-nothing = 我在这张图片里没有找到文字。如果这是聊天或短信截图，请发一张更清晰的，或者把消息复制成文字发给我。
+screenshot-off = 这台服务器上的机器人无法读取截图（没有安装文字识别）。请把消息复制成文字发给我，或者直接转发给我。
+screenshot-busy = 我正在读取很多图片，没能读你的这张。请过一分钟再发一次。
+screenshot-failed = 我读不了这张图片。请以照片形式（JPEG 或 PNG）发送，或者把消息复制成文字发给我。
+screenshot-limit = 你短时间内发了很多截图：我每分钟最多读 { $count } 张。请稍等一会儿，再发剩下的。
 
 ## rule explanations (one key per rule: rule-<id with dots as dashes>)
 why-account-locked = 银行和各类平台从不通过短信里的链接或号码处理“冻结”“停用”的账户：那个网页或“客服电话”就是骗子的。请自己打开官方 App，或拨打银行卡背面的电话。
@@ -323,3 +337,4 @@ why-wrong-number-opener = 陌生人“发错消息”后想和你交朋友，是
 why-settle-privately = 来电称你的孩子或孙辈打伤了人、可以"私了"赔钱，是诈骗套路：警方不会撮合私下赔钱。付钱前先自己联系家人和派出所核实。
 why-rent-other-account = 房东说自己"在外地"，让你把房租转到他妻子、亲戚或新的账户，可能是冒充者：先打你原有的号码确认再付款。
 why-agent-for-relative = 自称替你在国外的丈夫、妻子或孩子办事的人（保险经理、公司、律师）索要家人资料或钱款，身份无法核实：先用你知道的号码联系家人。
+

@@ -193,10 +193,24 @@ cmd-untrust = 恢復檢查某成員（管理員）
 cmd-status = 機器人在本群的設定
 cmd-stats = 機器人在本群的處理紀錄
 cmd-report = 請機器人重新檢查一則訊息
+cmd-screenshots = 讀取成員傳的截圖裡的訊息（on / off）
+screenshots-usage = 用法：/screenshots on | off。目前：{ $state }。開啟後，我會讀取成員傳的截圖裡的訊息，像一般訊息一樣檢查。
+screenshots-set = 好的：本群的截圖讀取已{ $state }。
+screenshots-on = 開啟
+screenshots-off = 關閉
 
 quote-qr = 圖片中的 QR Code：{ $content }
 quote-file = 傳來的檔案：{ $content }
 quote-link-text = 連結文字顯示 { $content }，點開卻是另一個網站
+
+## 截圖（讀取圖片中的文字）
+
+screenshot-read = 我從你的截圖中讀到 { $count } 則訊息。
+screenshot-nothing = 我在這張圖片裡沒有找到文字。如果這是聊天或簡訊截圖，請傳一張更清晰的，或者把訊息複製成文字傳給我。
+screenshot-off = 這台伺服器上的機器人無法讀取截圖（沒有安裝文字辨識）。請把訊息複製成文字傳給我，或者直接轉傳給我。
+screenshot-busy = 我正在讀取很多圖片，沒能讀你的這張。請過一分鐘再傳一次。
+screenshot-failed = 我讀不了這張圖片。請以照片形式（JPEG 或 PNG）傳送，或者把訊息複製成文字傳給我。
+screenshot-limit = 你短時間內傳了很多截圖：我每分鐘最多讀 { $count } 張。請稍等一下，再傳剩下的。
 
 ## rule explanations (one key per rule: rule-<id with dots as dashes>)
 why-account-locked = 銀行和各種平台不會透過簡訊裡的連結或電話號碼處理「凍結」、「停用」的帳號：那個網頁或「客服專線」就是詐騙集團的。請自己開啟官方 App，或撥打卡片背面的電話。
@@ -323,3 +337,4 @@ why-wrong-number-opener = 陌生人「傳錯訊息」後想和你交朋友，是
 why-settle-privately = 來電稱你的孩子或孫輩打傷了人、可以「私了」賠錢，是詐騙套路：警方不會撮合私下賠錢。付錢前先自己聯絡家人和派出所查證。
 why-rent-other-account = 房東說自己「在外地」，要你把房租轉到他妻子、親戚或新的帳戶，可能是冒充者：先打你原有的號碼確認再付款。
 why-agent-for-relative = 自稱替你在國外的丈夫、妻子或孩子辦事的人（保險經理、公司、律師）索取家人資料或款項，身分無法查證：先用你知道的號碼聯絡家人。
+

@@ -172,6 +172,9 @@ pub const KEYS: &[KeySpec] = &[
     key("media", "qr", Kind::Bool),
     key("media", "max_image_bytes", int(1024, 50 * 1024 * 1024)),
     key("media", "max_image_pixels", int(1024, 200_000_000)),
+    key("media", "ocr", Kind::Bool),
+    key("media", "tesseract", Kind::Str),
+    key("media", "ocr_per_minute", int(1, 10_000)),
 ];
 
 /// How logs are written.
@@ -243,6 +246,12 @@ pub struct Config {
     pub max_image_bytes: usize,
     /// Largest image decoded, in pixels.
     pub max_image_pixels: u64,
+    /// Whether screenshots in private chats are read with Tesseract (when it is installed).
+    pub ocr: bool,
+    /// The Tesseract program.
+    pub tesseract: PathBuf,
+    /// Screenshots read per user per minute.
+    pub ocr_per_minute: usize,
 }
 
 /// Default log filter (the Telegram library's dispatcher, which would log unparsable updates
@@ -271,6 +280,9 @@ impl Default for Config {
             qr: true,
             max_image_bytes: limits.max_bytes,
             max_image_pixels: limits.max_pixels,
+            ocr: true,
+            tesseract: PathBuf::from("tesseract"),
+            ocr_per_minute: crate::bot::photos::OCR_PER_MINUTE,
         }
     }
 }
@@ -763,6 +775,13 @@ fn build(found: &Found, env: &dyn Fn(&str) -> Option<String>, errors: &mut Vec<S
         max_image_pixels: v
             .int("media", "max_image_pixels")
             .unwrap_or(d.max_image_pixels),
+        ocr: v.bool("media", "ocr").unwrap_or(d.ocr),
+        tesseract: v
+            .str("media", "tesseract")
+            .map_or(d.tesseract, PathBuf::from),
+        ocr_per_minute: v
+            .int("media", "ocr_per_minute")
+            .map_or(d.ocr_per_minute, |n| n as usize),
     }
 }
 

@@ -127,7 +127,8 @@ pub struct Assessment {
     pub chain: Vec<Stage>,
     /// Stages of the chain that were not part of the last warning.
     pub new_stages: Vec<Stage>,
-    /// Families seen within the window, strongest (highest rule weight) first.
+    /// Families seen within the window, the one with the most evidence (sum of its findings'
+    /// weights) first.
     pub families: Vec<String>,
     /// Whether to warn on this message.
     pub warn_now: bool,
@@ -150,7 +151,8 @@ struct FamilySlot {
     rule: Option<Arc<RuleMeta>>,
     /// Last time the family was seen.
     last: Tick,
-    /// Highest rule weight seen since the family (re)entered the window.
+    /// Sum of the weights of every finding of the family since it (re)entered the window:
+    /// how much of the conversation it explains.
     weight: u16,
     /// The family was part of the last warning.
     warned: bool,
@@ -395,7 +397,7 @@ impl Conversation {
     }
 
     /// Remember `rule`'s family; returns whether the family was part of the last warning. A
-    /// family with no room (every slot holds a stronger family in the window) is not recorded,
+    /// family with no room (every slot holds a family with more evidence in the window) is not recorded,
     /// and counts as warned so that it cannot repeat a warning on every message.
     fn record_family(&mut self, rule: &Arc<RuleMeta>, weight: u16, now: Tick, window: u32) -> bool {
         let family = rule.family.as_str();
@@ -409,7 +411,7 @@ impl Conversation {
                 slot.warned = false;
             }
             slot.last = slot.last.max(now);
-            slot.weight = slot.weight.max(weight);
+            slot.weight = slot.weight.saturating_add(weight);
             return slot.warned;
         }
         // A free or expired slot, else the weakest (then oldest) one if the newcomer is stronger.
@@ -434,7 +436,8 @@ impl Conversation {
         false
     }
 
-    /// Families in the window, strongest first, then most recent, then by name.
+    /// Families in the window, the one with the most evidence first (the sum of its findings'
+    /// weights), then most recent, then by name.
     fn active_families(&self, now: Tick, window: u32) -> Vec<String> {
         let mut active: Vec<&FamilySlot> = self
             .families

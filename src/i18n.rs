@@ -235,6 +235,17 @@ pub const UI_KEYS: &[(&str, &[&str])] = &[
     ("cmd-status", &[]),
     ("cmd-stats", &[]),
     ("cmd-report", &[]),
+    ("cmd-screenshots", &[]),
+    ("screenshots-usage", &["state"]),
+    ("screenshots-set", &["state"]),
+    ("screenshots-on", &[]),
+    ("screenshots-off", &[]),
+    ("screenshot-read", &["count"]),
+    ("screenshot-nothing", &[]),
+    ("screenshot-off", &[]),
+    ("screenshot-busy", &[]),
+    ("screenshot-failed", &[]),
+    ("screenshot-limit", &["count"]),
 ];
 
 /// The line that ends the UI part of every locale file; rule explanations follow it.

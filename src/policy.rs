@@ -159,6 +159,8 @@ pub struct GroupSettings {
     pub newcomer_messages: u32,
     /// Language of the bot's messages in the group (a locale code); `None`: from each message.
     pub lang: Option<String>,
+    /// Whether the messages in screenshots members post are read and judged (`/screenshots`).
+    pub screenshots: bool,
 }
 
 /// Longest mute accepted by `/settings` (Telegram treats more than 366 days as forever).
@@ -176,6 +178,7 @@ impl Default for GroupSettings {
             newcomer_days: 3,
             newcomer_messages: 3,
             lang: None,
+            screenshots: false,
         }
     }
 }

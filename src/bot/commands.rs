@@ -41,6 +41,8 @@ pub enum Command {
     Mode,
     /// Groups: the lowest level the mode applies to (admins).
     Threshold,
+    /// Groups: whether members' screenshots are read (admins).
+    Screenshots,
     /// Groups: never act on a member (admins).
     Trust,
     /// Groups: check a trusted member again (admins).
@@ -55,7 +57,7 @@ pub enum Command {
 
 impl Command {
     /// Every command.
-    pub const ALL: [Command; 14] = [
+    pub const ALL: [Command; 15] = [
         Command::Start,
         Command::Help,
         Command::Check,
@@ -65,6 +67,7 @@ impl Command {
         Command::Settings,
         Command::Mode,
         Command::Threshold,
+        Command::Screenshots,
         Command::Trust,
         Command::Untrust,
         Command::Status,
@@ -89,10 +92,11 @@ impl Command {
         Command::Help,
     ];
     /// The menu a group's admins see.
-    pub const ADMIN: [Command; 11] = [
+    pub const ADMIN: [Command; 12] = [
         Command::Settings,
         Command::Mode,
         Command::Threshold,
+        Command::Screenshots,
         Command::Trust,
         Command::Untrust,
         Command::Lang,
@@ -116,6 +120,7 @@ impl Command {
             Command::Settings => "settings",
             Command::Mode => "mode",
             Command::Threshold => "threshold",
+            Command::Screenshots => "screenshots",
             Command::Trust => "trust",
             Command::Untrust => "untrust",
             Command::Status => "status",
@@ -132,6 +137,7 @@ impl Command {
             Command::Settings
                 | Command::Mode
                 | Command::Threshold
+                | Command::Screenshots
                 | Command::Trust
                 | Command::Untrust
                 | Command::Lang
@@ -432,6 +438,36 @@ pub(crate) async fn group<R: TgBot>(
                         ("threshold", Arg::from(level(settings.threshold))),
                     ],
                 );
+                reply(bot, app, chat, id, text).await;
+            }
+        }
+        Command::Screenshots => {
+            let state = |on: bool| {
+                Arg::from(cat.text(
+                    lang,
+                    if on {
+                        "screenshots-on"
+                    } else {
+                        "screenshots-off"
+                    },
+                ))
+            };
+            let on = match arg.trim().to_ascii_lowercase().as_str() {
+                "on" => true,
+                "off" => false,
+                _ => {
+                    let text = cat.format(
+                        lang,
+                        "screenshots-usage",
+                        &[("state", state(settings.screenshots))],
+                    );
+                    reply(bot, app, chat, id, text).await;
+                    return;
+                }
+            };
+            settings.screenshots = on;
+            if save(app, chat, &settings, update_id).await {
+                let text = cat.format(lang, "screenshots-set", &[("state", state(on))]);
                 reply(bot, app, chat, id, text).await;
             }
         }

@@ -78,6 +78,7 @@ pub(crate) async fn message<R: TgBot>(
     bot: R,
     msg: Message,
     incoming: Incoming,
+    screenshot: super::photos::Screenshot,
     arrival: Arrival,
     update_id: u32,
     me: Me,
@@ -108,7 +109,13 @@ pub(crate) async fn message<R: TgBot>(
         mark(&app, update_id).await;
         return;
     }
-    if incoming.is_empty() {
+    // A screenshot (read only where the admins turned it on): its messages go through the
+    // sender's conversation in order, and the strongest of them stands for the image.
+    let read = match screenshot {
+        super::photos::Screenshot::Read(read) => read,
+        _ => Vec::new(),
+    };
+    if incoming.is_empty() && read.is_empty() {
         drop(turn);
         mark(&app, update_id).await;
         return;
@@ -119,7 +126,16 @@ pub(crate) async fn message<R: TgBot>(
     let now = Timestamp::now();
     let record = member_record(&app, chat, sender, arrival, now).await;
     let (outcome, campaign) = turn.finish(|| {
-        let outcome = app.guard.handle(&incoming, now);
+        let outcome = if read.is_empty() {
+            app.guard.handle(&incoming, now)
+        } else {
+            crate::guard::screenshot_messages(&incoming, &read)
+                .iter()
+                .filter(|m| !m.is_empty())
+                .map(|m| app.guard.handle(m, now))
+                .max_by_key(strength)
+                .unwrap_or_else(|| app.guard.handle(&incoming, now))
+        };
         let campaign = !outcome.scan.findings.is_empty()
             && known.is_none()
             && app
@@ -192,6 +208,12 @@ pub(crate) async fn message<R: TgBot>(
         .await;
     }
     mark(&app, update_id).await;
+}
+
+/// Of a screenshot's messages, the one the group acts on has the highest conversation level,
+/// a hard trigger first among equals (`max_by_key` keeps the latest among those).
+fn strength(o: &crate::guard::Outcome) -> (crate::engine::Level, bool) {
+    (o.assessment.level, o.assessment.hard_trigger)
 }
 
 /// What the store knows of the sender; a new message is counted (an edit is not).

@@ -332,26 +332,58 @@ async fn routed<R: TgBot>(
     };
     let in_hand = InHand::new(app.ledger.clone(), update_id, kind).gated(app.gate.clone());
     // The image is read before the chat's turn is taken: a slow one holds up no chat.
-    let qr =
-        if app.decoders.enabled && super::photos::image_of(&msg, &app.decoders.limits).is_some() {
-            let (bot, app, msg) = (bot.clone(), app.clone(), msg.clone());
-            tokio::spawn(async move { super::photos::qr_codes(&bot, &app, &msg, update_id).await })
-                .await
-                .unwrap_or_default()
+    let image = if super::photos::image_of(&msg, &app.decoders.limits).is_some() {
+        let user = msg.from.as_ref().map_or(msg.chat.id.0, |u| u.id.0 as i64);
+        let read_text = if msg.chat.is_private() {
+            Some((user, chat_lang(&app, &msg, user).await))
+        } else if msg.chat.is_group() || msg.chat.is_supergroup() {
+            // In a group only when its admins turned it on (`/screenshots on`).
+            let settings = super::group::settings(&app, msg.chat.id.0).await;
+            settings.screenshots.then(|| {
+                let lang = settings
+                    .lang
+                    .as_deref()
+                    .and_then(crate::i18n::Lang::parse)
+                    .unwrap_or(crate::i18n::Lang::ZhCn);
+                (user, lang)
+            })
         } else {
-            Vec::new()
+            None
         };
+        if app.decoders.enabled || read_text.is_some() {
+            let (bot, app, msg) = (bot.clone(), app.clone(), msg.clone());
+            tokio::spawn(async move {
+                super::photos::image_text(&bot, &app, &msg, update_id, read_text).await
+            })
+            .await
+            .unwrap_or_default()
+        } else {
+            super::photos::ImageText::default()
+        }
+    } else {
+        super::photos::ImageText::default()
+    };
     let turn = app.turn(msg.chat.id.0).await;
     let task = tokio::spawn(async move {
         let Some(mut incoming) = transform(&msg) else {
             tracing::debug!(update_id, "update from an unwatched chat ignored");
             return;
         };
-        incoming.qr = qr;
+        incoming.qr = image.qr;
         match incoming.kind {
             ChatKind::Private if arrival == Arrival::New => {
-                super::private::message(bot, msg, incoming, update_id, me, app, turn, in_hand)
-                    .await;
+                super::private::message(
+                    bot,
+                    msg,
+                    incoming,
+                    image.screenshot,
+                    update_id,
+                    me,
+                    app,
+                    turn,
+                    in_hand,
+                )
+                .await;
             }
             ChatKind::Private => {
                 // An edit in a private chat is the user's own typing: the forwarded original
@@ -360,7 +392,16 @@ async fn routed<R: TgBot>(
             }
             ChatKind::Group => {
                 super::group::message(
-                    bot, msg, incoming, arrival, update_id, me, app, turn, in_hand,
+                    bot,
+                    msg,
+                    incoming,
+                    image.screenshot,
+                    arrival,
+                    update_id,
+                    me,
+                    app,
+                    turn,
+                    in_hand,
                 )
                 .await;
             }
@@ -370,6 +411,20 @@ async fn routed<R: TgBot>(
         tracing::error!(update_id, panicked = e.is_panic(), "message handler failed");
     }
     Ok(())
+}
+
+/// The language of a private chat: the user's choice, else Telegram's, else the caption's
+/// script.
+async fn chat_lang(app: &Arc<App>, msg: &Message, user: i64) -> crate::i18n::Lang {
+    let stored = blocking(&app.store, move |s| s.lang(user))
+        .await
+        .ok()
+        .flatten();
+    crate::i18n::Lang::choose(
+        stored.as_deref().and_then(crate::i18n::Lang::parse),
+        msg.from.as_ref().and_then(|u| u.language_code.as_deref()),
+        msg.caption().unwrap_or(""),
+    )
 }
 
 async fn on_callback<R: TgBot>(

@@ -236,6 +236,27 @@ impl ErrorHandler<HandlerError> for HandlerErrors {
     }
 }
 
+/// Tesseract for screenshots, when `media.ocr` is on and it is installed; says at start
+/// whether screenshots are read.
+fn screenshots(config: &Config) -> Option<Arc<crate::media::ocr::Tesseract>> {
+    if !config.ocr {
+        tracing::info!("screenshots are off (media.ocr = false)");
+        return None;
+    }
+    match crate::media::ocr::Tesseract::probe(&config.tesseract, None) {
+        Ok(t) => {
+            tracing::info!(languages = ?t.languages, "screenshots are read with Tesseract");
+            Some(Arc::new(t))
+        }
+        Err(why) => {
+            tracing::warn!(
+                "screenshots are off: {why}; images get a sentence saying so (install tesseract-ocr, tesseract-ocr-chi-sim, tesseract-ocr-chi-tra)"
+            );
+            None
+        }
+    }
+}
+
 fn make_bot(config: &Config, token: &str) -> Result<Bot, String> {
     let bot = Bot::with_client(token, teloxide::net::client_from_env());
     match &config.api_url {
@@ -323,6 +344,8 @@ async fn run(config: Config, token: String, loaded: Loaded) -> Result<(), String
         a.decoders.enabled = config.qr;
         a.decoders.limits.max_bytes = config.max_image_bytes;
         a.decoders.limits.max_pixels = config.max_image_pixels;
+        a.decoders.ocr_per_minute = config.ocr_per_minute;
+        a.decoders.ocr = screenshots(&config);
     }
 
     // The HTTP listener: health and metrics in both modes, the webhook in webhook mode.

@@ -9,8 +9,9 @@ use teloxide::types::{ChatId, InlineKeyboardButton, InlineKeyboardMarkup, Me, Me
 
 use super::batch::Role;
 use super::commands;
-use super::handlers::{App, TgBot, Turn, begin, mark, send_once};
+use super::handlers::{App, TgBot, Turn, begin, mark, reply, send_once};
 use super::listener::InHand;
+use super::photos::Screenshot;
 use super::render::{self, WarningView};
 use super::send::{Once, blocking};
 use super::transform::is_forwarded;
@@ -26,6 +27,7 @@ pub(crate) async fn message<R: TgBot>(
     bot: R,
     msg: Message,
     incoming: Incoming,
+    screenshot: Screenshot,
     update_id: u32,
     me: Me,
     app: Arc<App>,
@@ -52,6 +54,35 @@ pub(crate) async fn message<R: TgBot>(
         commands::private(&bot, &app, &msg, &incoming, update_id, cmd, arg, lang, turn).await;
         mark(&app, update_id).await;
         return;
+    }
+    let note = match &screenshot {
+        Screenshot::Read(read) if !read.is_empty() => {
+            let read = read.clone();
+            screenshot_answer(&bot, &app, &incoming, &read, update_id, lang, turn).await;
+            mark(&app, update_id).await;
+            return;
+        }
+        Screenshot::Read(_) => Some(("screenshot-nothing", None)),
+        Screenshot::Off => Some(("screenshot-off", None)),
+        Screenshot::Busy => Some(("screenshot-busy", None)),
+        Screenshot::Failed => Some(("screenshot-failed", None)),
+        Screenshot::Limited { notify: true } => {
+            Some(("screenshot-limit", Some(app.decoders.ocr_per_minute)))
+        }
+        Screenshot::Limited { notify: false } | Screenshot::NotAsked => None,
+    };
+    // An image whose text was not read: say why, unless its caption or QR code is judged
+    // instead (the limit is said in any case, once a minute).
+    if let Some((key, count)) = note
+        && (incoming.is_empty() || count.is_some())
+    {
+        let cat = app.catalog();
+        let text = match count {
+            Some(n) => cat.format(lang, key, &[("count", crate::i18n::Arg::from(n as i64))]),
+            None => cat.text(lang, key),
+        };
+        reply(&bot, &app, chat, incoming.message_id, text).await;
+        tracing::info!(update_id, chat = %app.chat_hash(chat), answer = key, "image answered");
     }
     if incoming.is_empty() {
         drop(turn);
@@ -125,7 +156,7 @@ pub(crate) async fn message<R: TgBot>(
                 level,
                 evidence: outcome.evidence(),
                 chain: a.chain.clone(),
-                family: a.families.first().cloned(),
+                family: render::lead_family(&a.families),
             };
             send_warning(
                 &bot,
@@ -168,6 +199,120 @@ pub(crate) async fn message<R: TgBot>(
     }
 }
 
+/// A screenshot's messages go through the conversation one by one, as if forwarded, and the
+/// image gets one answer ([`policy::screenshot`]) that says how many messages were read.
+async fn screenshot_answer<R: TgBot>(
+    bot: &R,
+    app: &Arc<App>,
+    incoming: &Incoming,
+    read: &[String],
+    update_id: u32,
+    lang: Lang,
+    turn: Turn,
+) {
+    let chat = incoming.chat;
+    let messages = crate::guard::screenshot_messages(incoming, read);
+    let outcomes = turn.finish(|| {
+        messages
+            .iter()
+            .filter(|m| !m.is_empty())
+            .map(|m| app.guard.handle(m, Timestamp::now()))
+            .collect::<Vec<_>>()
+    });
+    let per_message: Vec<Vec<Action>> = outcomes
+        .iter()
+        .map(|o| policy::private(&o.assessment))
+        .collect();
+    let Some((answer, from)) = policy::screenshot(&per_message) else {
+        return;
+    };
+    let mut rule_ids: Vec<String> = Vec::new();
+    for o in &outcomes {
+        for id in o.rule_ids() {
+            if !rule_ids.contains(&id) {
+                rule_ids.push(id);
+            }
+        }
+    }
+    let Some(last) = outcomes.last() else { return };
+    let a = &last.assessment;
+    tracing::info!(
+        update_id,
+        chat = %app.chat_hash(chat),
+        messages = read.len(),
+        rules = ?rule_ids,
+        level = %a.level,
+        answer = answer.name(),
+        "screenshot assessed"
+    );
+    let cat = app.catalog();
+    let preface = cat.format(
+        lang,
+        "screenshot-read",
+        &[("count", crate::i18n::Arg::from(read.len() as i64))],
+    );
+    let text = match answer {
+        Action::Warn { level } => {
+            let mut evidence = Vec::new();
+            for &i in &from {
+                for e in outcomes[i].evidence() {
+                    if !evidence.contains(&e) {
+                        evidence.push(e);
+                    }
+                }
+            }
+            let view = WarningView {
+                level,
+                evidence,
+                chain: a.chain.clone(),
+                family: render::lead_family(&a.families),
+            };
+            send_warning_with(
+                bot,
+                app,
+                chat,
+                incoming.message_id,
+                lang,
+                &view,
+                &rule_ids,
+                update_id,
+                Some(&preface),
+            )
+            .await;
+            return;
+        }
+        Action::Advise => render::advice(&cat, lang),
+        Action::Describe => {
+            let described = from
+                .first()
+                .map(|&i| outcomes[i].scan.described.clone())
+                .unwrap_or_default();
+            render::report(&cat, lang, &described)
+        }
+        _ => render::calm(&cat, lang, read.len() as u32, a.level, &a.chain),
+    };
+    let kind = match answer {
+        Action::Advise => "advise",
+        Action::Describe => "describe",
+        _ => "calm",
+    };
+    if send_once(
+        bot,
+        app,
+        chat,
+        incoming.message_id,
+        kind,
+        format!("{preface}\n\n{text}"),
+        true,
+        None,
+    )
+    .await
+    .is_some()
+    {
+        crate::metrics::action(kind, "done");
+    }
+}
+
 /// Send a warning with feedback buttons as a reply to `reply_to`, once.
 #[allow(clippy::too_many_arguments)]
 pub(crate) async fn send_warning<R: TgBot>(
@@ -179,6 +324,25 @@ pub(crate) async fn send_warning<R: TgBot>(
     view: &WarningView,
     rule_ids: &[String],
     update_id: u32,
+) {
+    send_warning_with(
+        bot, app, chat, reply_to, lang, view, rule_ids, update_id, None,
+    )
+    .await;
+}
+
+/// [`send_warning`], with a `preface` line above the warning.
+#[allow(clippy::too_many_arguments)]
+pub(crate) async fn send_warning_with<R: TgBot>(
+    bot: &R,
+    app: &Arc<App>,
+    chat: i64,
+    reply_to: i32,
+    lang: Lang,
+    view: &WarningView,
+    rule_ids: &[String],
+    update_id: u32,
+    preface: Option<&str>,
 ) {
     let Some(_slot) = app.inflight(chat) else {
         tracing::warn!(update_id, chat = %app.chat_hash(chat), "too many replies in flight: warning dropped");
@@ -199,7 +363,10 @@ pub(crate) async fn send_warning<R: TgBot>(
         tracing::error!(update_id, error = %e, "cannot record warning");
         0
     });
-    let text = render::warning(&app.catalog(), lang, view);
+    let mut text = render::warning(&app.catalog(), lang, view);
+    if let Some(p) = preface {
+        text = format!("{p}\n\n{text}");
+    }
     let keyboard = InlineKeyboardMarkup::new(vec![vec![
         InlineKeyboardButton::callback(
             app.catalog().text(lang, "fb-scam"),

@@ -154,21 +154,28 @@ pub fn leading_explanations<'a>(
     rules: impl Iterator<Item = &'a RuleMeta> + Clone,
     lead: Option<&str>,
 ) -> Vec<&'a str> {
-    let mut weight: Vec<(&str, u32)> = Vec::new();
+    let mut weight: Vec<(&str, u32, usize)> = Vec::new();
     for r in rules.clone() {
         if SHARED_FAMILIES.contains(&r.family.as_str()) {
             continue;
         }
-        match weight.iter_mut().find(|(f, _)| *f == r.family) {
-            Some((_, w)) => *w += r.weight,
-            None => weight.push((&r.family, r.weight)),
+        match weight.iter_mut().find(|(f, _, _)| *f == r.family) {
+            Some((_, w, n)) => {
+                *w += r.weight;
+                *n += 1;
+            }
+            None => weight.push((&r.family, r.weight, 1)),
         }
     }
-    let strongest = weight.iter().rev().max_by_key(|(_, w)| *w).map(|(f, _)| *f);
-    let lead = lead
-        .filter(|l| weight.iter().any(|(f, _)| f == l))
-        .or(strongest)
-        .unwrap_or("");
+    let strongest = weight.iter().rev().max_by_key(|(_, w, _)| *w);
+    let lead = match lead.filter(|l| !SHARED_FAMILIES.contains(l)) {
+        Some(l) if weight.iter().any(|(f, _, _)| *f == l) => l,
+        // The conversation's lead is not in this message: the message's own strongest family
+        // explains it only when more than one of its rules hit (not a stray literal);
+        // otherwise only the hard triggers and shared signals do.
+        Some(l) => strongest.filter(|s| s.2 > 1).map_or(l, |s| s.0),
+        None => strongest.map_or("", |s| s.0),
+    };
     let mut chosen: Vec<&RuleMeta> = rules
         .filter(|r| r.family == lead || r.trigger || SHARED_FAMILIES.contains(&r.family.as_str()))
         .collect();
@@ -180,6 +187,16 @@ pub fn leading_explanations<'a>(
         }
     }
     keys
+}
+
+/// The leading family of a conversation's families (most evidence first): the first that is
+/// not a shared signal family.
+#[must_use]
+pub fn lead_family(families: &[String]) -> Option<String> {
+    families
+        .iter()
+        .find(|f| !SHARED_FAMILIES.contains(&f.as_str()))
+        .cloned()
 }
 
 /// Families of signals that belong to every scam (a move to another app, a QR code, a code
@@ -413,9 +430,18 @@ mod tests {
         // The conversation's family leads even when this message's strongest rule is another's.
         let keys = leading_explanations(rules.iter().take(3), Some("pig_butchering"));
         assert_eq!(keys, vec!["why-stray"]);
-        // A family that is not in the message does not blank the explanation.
+        // A family that is not in the message does not blank the explanation when the
+        // message's own family has more than one rule in it.
         let keys = leading_explanations(rules.iter().take(3), Some("loan_credit"));
         assert_eq!(keys, vec!["why-refund", "why-parcel"]);
+        // The courier's screen-share message: the conversation is customer service, the
+        // message holds one stray pig-butchering rule and the screen share: only the screen
+        // share explains it.
+        let keys = leading_explanations(
+            [&rules[0], &rules[3]].into_iter(),
+            Some("fake_customer_service"),
+        );
+        assert_eq!(keys, vec!["why-screen"]);
     }
 
     #[test]

@@ -6,7 +6,7 @@
 //!    portrait screen and by its look anywhere, and the app's own words (微信, 发送, 按住说话,
 //!    time separators) from the data in `screen.toml`.
 //! 3. Lines are grouped into bubbles: a line continues the bubble above it when the gap
-//!    between them is small next to the line height and its left edge lines up with the
+//!    between them is less than 1.5 line heights and its left edge lines up with the
 //!    bubble's (wrapped text starts at the same place).
 //! 4. A bubble's lines are joined with no space between two Han characters (a wrapped line
 //!    must not cut a literal) and one space elsewhere, and OCR confusions are folded.
@@ -48,6 +48,12 @@ pub const STATUS_BAND: f32 = 0.085;
 pub const BOTTOM_BAND: f32 = 0.07;
 /// See [`BOTTOM_BAND`].
 pub const BOTTOM_BAND_CHARS: usize = 6;
+/// Lines Tesseract is less sure of than this (mean word confidence, 0–100) are dropped: what
+/// it reads in a picture, an avatar or noise.
+pub const MIN_LINE_CONFIDENCE: f32 = 40.0;
+/// A word of one or two characters at a line's edge, in a box taller than this many tenths
+/// of the page's median word height, is an avatar read as a character.
+pub const AVATAR_HEIGHT: i32 = 18;
 /// At most this many messages are taken from one screenshot.
 pub const MAX_MESSAGES: usize = 60;
 
@@ -179,6 +185,18 @@ fn is_edge_noise(text: &str) -> bool {
 }
 
 fn lines_of(words: &[Word]) -> Vec<Line> {
+    let mut heights: Vec<i32> = words
+        .iter()
+        .filter(|w| !w.text.trim().is_empty() && w.conf >= 0.0)
+        .map(|w| w.height)
+        .collect();
+    heights.sort_unstable();
+    let text_h = heights.get(heights.len() / 2).copied().unwrap_or(0);
+    // An avatar (a square picture beside a bubble) read as a character: one or two
+    // characters in a box much taller than the page's text.
+    let is_avatar = |w: &Word| {
+        text_h > 0 && w.text.trim().chars().count() <= 2 && w.height * 10 > text_h * AVATAR_HEIGHT
+    };
     let mut grouped: Vec<(LineKey, Vec<&Word>)> = Vec::new();
     for w in words {
         let text = w.text.trim();
@@ -192,13 +210,28 @@ fn lines_of(words: &[Word]) -> Vec<Line> {
     }
     let mut lines = Vec::new();
     for (_, mut ws) in grouped {
-        while ws.first().is_some_and(|w| is_edge_noise(w.text.trim())) {
+        while ws
+            .first()
+            .is_some_and(|w| is_edge_noise(w.text.trim()) || is_avatar(w))
+        {
             ws.remove(0);
         }
-        while ws.last().is_some_and(|w| is_edge_noise(w.text.trim())) {
+        while ws
+            .last()
+            .is_some_and(|w| is_edge_noise(w.text.trim()) || is_avatar(w))
+        {
             ws.pop();
         }
         let Some(first) = ws.first() else { continue };
+        let chars: usize = ws.iter().map(|w| w.text.trim().chars().count()).sum();
+        let conf: f32 = ws
+            .iter()
+            .map(|w| w.conf * w.text.trim().chars().count() as f32)
+            .sum::<f32>()
+            / chars.max(1) as f32;
+        if conf < MIN_LINE_CONFIDENCE {
+            continue;
+        }
         let mut text = String::new();
         let (mut top, mut bottom) = (first.top, first.top + first.height);
         for w in &ws {
@@ -253,7 +286,7 @@ pub fn messages(words: &[Word], width: u32, height: u32) -> Vec<String> {
     for line in lines {
         let continues = bubbles.last().is_some_and(|(last, _)| {
             let gap = line.top - last.bottom;
-            gap < line_h * 3 / 4 && (line.left - last.left).abs() <= line_h
+            gap < line_h * 3 / 2 && (line.left - last.left).abs() <= line_h
         });
         if continues && let Some((last, text)) = bubbles.last_mut() {
             join(text, &line.text);

@@ -31,9 +31,25 @@ const MAX_OUTPUT: usize = 8 * 1024 * 1024;
 const UPSCALE_UP_TO: u32 = 1600;
 /// Images with a long side above this are halved (repeatedly) before reading.
 const DOWNSCALE_ABOVE: u32 = 4800;
+/// Screens darker than this on average are in dark mode (light text): inverted first.
+const DARK_MEAN: u64 = 110;
+/// At most this share (percent) of a dark-mode screen is light (text).
+const LIGHT_SHARE_OF_DARK_MODE: u64 = 15;
+/// Grey levels from this up (at most; lower on a dim photo) are background, made white.
+const WHITE_FROM: u32 = 170;
+/// Width of the ramp below the background level on which greys fade to white.
+const RAMP: u32 = 40;
 /// A read whose mean confidence is below this is tried again with the other Chinese script,
-/// when there is time left and that script is installed.
-const RETRY_BELOW: f32 = 70.0;
+/// when there is time left and that script is installed; the second read is taken when its
+/// confidence is at least [`RETRY_MARGIN`] higher. (Confidence alone does not tell the
+/// scripts apart: the Traditional model reads Simplified text with about the same
+/// confidence, and worse; so the chat's language decides, and this is for reads that failed.)
+const RETRY_BELOW: f32 = 65.0;
+/// A line with no Han character read below this confidence is read again with the Chinese
+/// model alone: a mixed read sometimes takes a Chinese line for English.
+const SUSPECT_BELOW: f32 = 75.0;
+/// See [`RETRY_BELOW`].
+const RETRY_MARGIN: f32 = 10.0;
 
 /// Why a screenshot could not be read. Messages never contain what the image shows.
 #[derive(Debug, thiserror::Error)]
@@ -93,6 +109,17 @@ impl Tesseract {
         })
     }
 
+    /// The Chinese model alone, for mending lines a mixed read got wrong (see
+    /// [`read_screenshot`]); `None` for English chats or when it is not installed.
+    fn chinese_only(&self, lang: Lang) -> Option<&'static str> {
+        let l = match lang {
+            Lang::ZhCn => "chi_sim",
+            Lang::ZhTw => "chi_tra",
+            Lang::En => return None,
+        };
+        self.has(l).then_some(l)
+    }
+
     fn has(&self, lang: &str) -> bool {
         self.languages.iter().any(|l| l == lang)
     }
@@ -150,7 +177,10 @@ pub struct Reading {
     pub languages: String,
 }
 
-/// Reads the messages of a screenshot (already decoded to grey) for a chat in `lang`.
+/// Reads the messages of a screenshot (already decoded to grey) for a chat in `lang`: in the
+/// chat's Chinese script with English, then again with the Chinese model alone for lines
+/// the mixed read took for English with low confidence (their words are replaced), and
+/// with the other script when the whole read failed.
 ///
 /// # Errors
 /// Tesseract failed or overran its time limit.
@@ -158,7 +188,7 @@ pub fn read_screenshot(t: &Tesseract, luma: &GrayImage, lang: Lang) -> Result<Re
     let started = Instant::now();
     let prepared = prepare(luma);
     let first_langs = t.languages_for(lang);
-    let first = reading(t, &prepared, &first_langs, t.timeout)?;
+    let first = reading(t, &prepared, &first_langs, t.chinese_only(lang), t.timeout)?;
     let other = match lang {
         Lang::ZhTw => Lang::ZhCn,
         _ => Lang::ZhTw,
@@ -174,8 +204,8 @@ pub fn read_screenshot(t: &Tesseract, luma: &GrayImage, lang: Lang) -> Result<Re
         && lang != Lang::En
         && other_langs != first_langs
         && left > started.elapsed()
-        && let Ok(second) = reading(t, &prepared, &other_langs, left)
-        && second.confidence > first.confidence
+        && let Ok(second) = reading(t, &prepared, &other_langs, t.chinese_only(other), left)
+        && second.confidence >= first.confidence + RETRY_MARGIN
     {
         return Ok(second);
     }
@@ -186,9 +216,21 @@ fn reading(
     t: &Tesseract,
     luma: &GrayImage,
     languages: &str,
+    chinese_only: Option<&'static str>,
     timeout: Duration,
 ) -> Result<Reading, OcrError> {
-    let words = t.words(luma, languages, timeout)?;
+    let started = Instant::now();
+    let mut words = t.words(luma, languages, timeout)?;
+    if let Some(single) = chinese_only {
+        let suspects = suspect_lines(&words);
+        let left = timeout.saturating_sub(started.elapsed());
+        if !suspects.is_empty()
+            && left > started.elapsed()
+            && let Ok(again) = t.words(luma, single, left)
+        {
+            mend(&mut words, &suspects, &again);
+        }
+    }
     let (mut sum, mut weight) = (0.0_f32, 0.0_f32);
     for w in &words {
         let n = w.text.trim().chars().count() as f32;
@@ -204,10 +246,115 @@ fn reading(
     })
 }
 
-/// The image Tesseract reads: small images doubled, huge ones halved.
+fn is_han(c: char) -> bool {
+    ('\u{4e00}'..='\u{9fff}').contains(&c)
+}
+
+/// Lines that a mixed Chinese and English read took for English and got wrong: no Han
+/// character, at least three letters or digits, mean confidence below [`SUSPECT_BELOW`].
+/// Returns each one's line and vertical extent.
+fn suspect_lines(words: &[Word]) -> Vec<(layout::LineKey, i32, i32)> {
+    let mut out: Vec<(layout::LineKey, i32, i32, f32, usize, bool)> = Vec::new();
+    for w in words
+        .iter()
+        .filter(|w| !w.text.trim().is_empty() && w.conf >= 0.0)
+    {
+        let n = w.text.chars().filter(|c| c.is_alphanumeric()).count();
+        let han = w.text.chars().any(is_han);
+        match out.last_mut() {
+            Some(l) if l.0 == w.line => {
+                l.1 = l.1.min(w.top);
+                l.2 = l.2.max(w.top + w.height);
+                l.3 += w.conf * n as f32;
+                l.4 += n;
+                l.5 |= han;
+            }
+            _ => out.push((w.line, w.top, w.top + w.height, w.conf * n as f32, n, han)),
+        }
+    }
+    out.into_iter()
+        .filter(|l| !l.5 && l.4 >= 3 && l.3 / (l.4 as f32) < SUSPECT_BELOW)
+        .map(|l| (l.0, l.1, l.2))
+        .collect()
+}
+
+/// Replaces the words of each suspect line with the words of `again` (a Chinese-only read)
+/// whose middle lies within the line's extent, when that read found Han characters there.
+fn mend(words: &mut Vec<Word>, suspects: &[(layout::LineKey, i32, i32)], again: &[Word]) {
+    for &(key, top, bottom) in suspects {
+        let mut found: Vec<Word> = again
+            .iter()
+            .filter(|w| {
+                let middle = w.top + w.height / 2;
+                !w.text.trim().is_empty() && middle >= top && middle <= bottom
+            })
+            .cloned()
+            .collect();
+        if !found.iter().any(|w| w.text.chars().any(is_han)) {
+            continue;
+        }
+        found.sort_by_key(|w| w.left);
+        for w in &mut found {
+            w.line = key;
+        }
+        let Some(at) = words.iter().position(|w| w.line == key) else {
+            continue;
+        };
+        words.retain(|w| w.line != key);
+        let at = at.min(words.len());
+        words.splice(at..at, found);
+    }
+}
+
+/// The image Tesseract reads: dark mode turned light, every background (white, grey, a
+/// coloured bubble) pushed to white, light greys faded
+/// towards it, darker pixels (text) kept as they are, small images doubled, huge ones halved.
 #[must_use]
 pub fn prepare(luma: &GrayImage) -> GrayImage {
     let mut img = luma.clone();
+    let mut histogram = [0u64; 256];
+    for p in img.as_raw() {
+        histogram[usize::from(*p)] += 1;
+    }
+    let total: u64 = histogram.iter().sum();
+    let mean = histogram
+        .iter()
+        .enumerate()
+        .map(|(v, n)| v as u64 * n)
+        .sum::<u64>()
+        .checked_div(total)
+        .unwrap_or(255);
+    let light: u64 = histogram[200..].iter().sum();
+    // Dark mode: a dark screen with little light in it (its text). A photo of a light screen
+    // on a dark desk is dark on average too, but a good part of it is light.
+    if mean < DARK_MEAN && light * 100 < total * LIGHT_SHARE_OF_DARK_MODE {
+        image::imageops::invert(&mut img);
+        histogram.reverse();
+    }
+    // The background's brightness: the 90th percentile.
+    let mut seen = 0;
+    let mut p90 = 255u32;
+    for (v, n) in histogram.iter().enumerate() {
+        seen += n;
+        if seen * 10 >= total * 9 {
+            p90 = v as u32;
+            break;
+        }
+    }
+    let white = (p90 * 3 / 4).clamp(64, WHITE_FROM);
+    erase_blocks(&mut img, white);
+    // Greys just below the background (a time separator's light grey) fade to white on a
+    // ramp; darker pixels (text, even blurred) stay as they are.
+    let ramp_from = white.saturating_sub(RAMP);
+    for p in img.iter_mut() {
+        let v = u32::from(*p);
+        if v >= white {
+            *p = 255;
+        } else if v > ramp_from {
+            let t = v - ramp_from;
+            *p = u8::try_from(v + (255 - v) * t / RAMP).unwrap_or(255);
+        }
+    }
     while img.width().max(img.height()) > DOWNSCALE_ABOVE {
         img = image::imageops::resize(
             &img,
@@ -220,6 +367,60 @@ pub fn prepare(luma: &GrayImage) -> GrayImage {
         img = super::qr::upscale2(&img);
     }
     img
+}
+
+/// Whitens solid blocks: avatars, pictures in the chat, the desk around a photographed
+/// screen. A pixel darker than `white` is in a block when it lies on a row run of such pixels
+/// at least `side` long, and on a column run of such row-run pixels at least `side` long,
+/// with `side` a twentieth of the width (at least 24): taller than a line of text, whose
+/// strokes never make a solid area, and smaller than an avatar. Without it Tesseract takes
+/// a short bubble beside an avatar for part of a picture and skips it.
+fn erase_blocks(img: &mut GrayImage, white: u32) {
+    let (w, h) = (img.width() as usize, img.height() as usize);
+    let side = (w / 20).max(24);
+    let mut on_run = vec![false; w * h];
+    let raw = img.as_raw();
+    for y in 0..h {
+        let row = &raw[y * w..(y + 1) * w];
+        let mut x = 0;
+        while x < w {
+            if u32::from(row[x]) >= white {
+                x += 1;
+                continue;
+            }
+            let start = x;
+            while x < w && u32::from(row[x]) < white {
+                x += 1;
+            }
+            if x - start >= side {
+                on_run[y * w + start..y * w + x].fill(true);
+            }
+        }
+    }
+    let mut erase = vec![false; w * h];
+    for x in 0..w {
+        let mut y = 0;
+        while y < h {
+            if !on_run[y * w + x] {
+                y += 1;
+                continue;
+            }
+            let start = y;
+            while y < h && on_run[y * w + x] {
+                y += 1;
+            }
+            if y - start >= side {
+                for yy in start..y {
+                    erase[yy * w + x] = true;
+                }
+            }
+        }
+    }
+    for (p, e) in img.iter_mut().zip(&erase) {
+        if *e {
+            *p = 255;
+        }
+    }
 }
 
 /// A binary PGM (P5) of `luma`: the simplest format Leptonica reads from memory.
@@ -346,6 +547,81 @@ mod tests {
             prepare(&GrayImage::new(1000, 9000)).dimensions(),
             (500, 4500)
         );
+    }
+
+    #[test]
+    fn backgrounds_turn_white_text_stays_dark_and_dark_mode_is_inverted() {
+        // Light mode: white page (255), WeChat green bubble (195), a medium avatar (158),
+        // text (25).
+        let rows = [255, 255, 255, 255, 255, 255, 255, 195, 158, 25];
+        let light = GrayImage::from_fn(4, 10, |_, y| image::Luma([rows[y as usize]]));
+        let out = prepare(&light);
+        let px = |x: u32, y: u32| out.get_pixel(x, y).0[0];
+        // Doubled: pixel (x, y) of the input is (2x, 2y) of the output.
+        assert_eq!(px(6, 2), 255, "white stays white");
+        assert!(px(2 * 3, 2 * 7) >= 250, "the green bubble is background");
+        assert!(px(2 * 3, 2 * 9 + 1) < 60, "text stays dark");
+        // Dark mode: black page (0), light text (230).
+        let dark = GrayImage::from_raw(1, 10, vec![0, 0, 0, 0, 0, 0, 0, 0, 0, 230]).unwrap();
+        let out = prepare(&dark);
+        assert_eq!(out.get_pixel(0, 0).0[0], 255, "the dark page turns white");
+        assert!(out.get_pixel(0, 19).0[0] < 60, "light text turns dark");
+    }
+
+    #[test]
+    fn solid_blocks_are_erased_and_text_strokes_are_not() {
+        let mut img = GrayImage::from_pixel(400, 300, image::Luma([255]));
+        // An avatar: a 60×60 block of mid grey.
+        for y in 20..80 {
+            for x in 10..70 {
+                img.put_pixel(x, y, image::Luma([120]));
+            }
+        }
+        // A character's strokes: a 30-pixel horizontal bar and a 30-pixel vertical bar.
+        for x in 200..230 {
+            for y in 100..104 {
+                img.put_pixel(x, y, image::Luma([20]));
+            }
+        }
+        for y in 100..130 {
+            for x in 214..218 {
+                img.put_pixel(x, y, image::Luma([20]));
+            }
+        }
+        erase_blocks(&mut img, 170);
+        assert_eq!(img.get_pixel(40, 50).0[0], 255, "the avatar is erased");
+        assert_eq!(img.get_pixel(215, 102).0[0], 20, "the stroke stays");
+        assert_eq!(img.get_pixel(216, 120).0[0], 20, "the stroke stays");
+    }
+
+    fn word(line: u32, top: i32, conf: f32, text: &str) -> Word {
+        Word {
+            line: (line, 1, 1),
+            left: 100,
+            top,
+            width: 40,
+            height: 40,
+            conf,
+            text: text.into(),
+        }
+    }
+
+    #[test]
+    fn a_chinese_line_read_as_english_is_mended_from_the_chinese_read() {
+        let mut words = vec![
+            word(1, 100, 56.0, "Cot,"),
+            word(1, 100, 0.0, "Ree,"),
+            word(2, 200, 93.0, "了"),
+            // A real English line, read with confidence: kept.
+            word(3, 300, 91.0, "Hello"),
+        ];
+        let suspects = suspect_lines(&words);
+        assert_eq!(suspects, vec![((1, 1, 1), 100, 140)]);
+        let again = vec![word(7, 102, 90.0, "您好"), word(8, 301, 40.0, "He11o")];
+        mend(&mut words, &suspects, &again);
+        let texts: Vec<&str> = words.iter().map(|w| w.text.as_str()).collect();
+        assert_eq!(texts, vec!["您好", "了", "Hello"]);
+        assert_eq!(words[0].line, (1, 1, 1));
     }
 
     #[test]

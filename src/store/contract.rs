@@ -204,6 +204,7 @@ fn group_settings_default_then_round_trip() {
             newcomer_days: 7,
             newcomer_messages: 10,
             lang: Some("zh-TW".into()),
+            screenshots: true,
         };
         s.set_group_settings(-100, &custom, 1).unwrap();
         assert_eq!(s.group_settings(-100).unwrap(), custom, "{name}");

@@ -110,6 +110,10 @@ const MIGRATIONS: &[&str] = &[
         PRIMARY KEY (chat_hash, kind)
     );
     ",
+    // 3: groups can have their members' screenshots read (off by default).
+    "
+    ALTER TABLE group_settings ADD COLUMN screenshots INTEGER NOT NULL DEFAULT 0;
+    ",
 ];
 
 /// SQLite-backed [`Store`].
@@ -444,7 +448,7 @@ impl GroupStore for SqliteStore {
             .conn()
             .query_row(
                 "SELECT on_warning, on_danger, threshold, mute_minutes, dry_run, notify_admins,
-                        newcomer_days, newcomer_messages, lang
+                        newcomer_days, newcomer_messages, lang, screenshots
                  FROM group_settings WHERE chat_hash = ?1",
                 [h],
                 |r| {
@@ -458,6 +462,7 @@ impl GroupStore for SqliteStore {
                         newcomer_days: r.get(6)?,
                         newcomer_messages: r.get(7)?,
                         lang: r.get(8)?,
+                        screenshots: r.get(9)?,
                     })
                 },
             )
@@ -471,8 +476,9 @@ impl GroupStore for SqliteStore {
             .prepare_cached(
                 "INSERT OR REPLACE INTO group_settings
                  (chat_hash, on_warning, on_danger, threshold, mute_minutes, dry_run,
-                  notify_admins, newcomer_days, newcomer_messages, lang, updated_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+                  notify_admins, newcomer_days, newcomer_messages, lang, updated_at,
+                  screenshots)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
             )?
             .execute(params![
                 h,
@@ -485,7 +491,8 @@ impl GroupStore for SqliteStore {
                 s.newcomer_days,
                 s.newcomer_messages,
                 s.lang,
-                ms(now)
+                ms(now),
+                s.screenshots
             ])?;
         Ok(())
     }

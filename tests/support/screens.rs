@@ -23,6 +23,32 @@ pub enum Script {
     Traditional,
 }
 
+/// Characters of `a` and `b` (spaces and punctuation ignored) that an edit distance leaves
+/// in common, as a share of the longer: 1.0 is the same text.
+pub fn similarity(a: &str, b: &str) -> f64 {
+    let keep = |s: &str| -> Vec<char> {
+        s.chars()
+            .filter(|c| c.is_alphanumeric())
+            .flat_map(char::to_lowercase)
+            .collect()
+    };
+    let (a, b) = (keep(a), keep(b));
+    if a.is_empty() && b.is_empty() {
+        return 1.0;
+    }
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.iter().enumerate() {
+        let mut cur = vec![i + 1; b.len() + 1];
+        for (j, cb) in b.iter().enumerate() {
+            cur[j + 1] = (prev[j] + usize::from(ca != cb))
+                .min(prev[j + 1] + 1)
+                .min(cur[j] + 1);
+        }
+        prev = cur;
+    }
+    1.0 - prev[b.len()] as f64 / a.len().max(b.len()) as f64
+}
+
 /// Whether the font is installed; tests that render say they are skipped when it is not.
 #[must_use]
 pub fn font_available() -> bool {

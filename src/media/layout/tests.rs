@@ -172,3 +172,21 @@ fn many_bubbles_are_capped() {
         .collect();
     assert_eq!(messages(&screen(lines), 1080, 30_000).len(), MAX_MESSAGES);
 }
+
+#[test]
+fn lines_tesseract_is_unsure_of_are_dropped() {
+    let mut unsure = line(1, 177, 900, 40, &["卝", "乂"]);
+    for w in &mut unsure {
+        w.conf = 22.0;
+    }
+    let words = screen(vec![unsure, line(2, 177, 1100, 40, &["明天", "见"])]);
+    assert_eq!(messages(&words, 1080, 2400), vec!["明天见"]);
+}
+
+#[test]
+fn an_avatar_read_as_a_character_is_dropped() {
+    let mut avatar = line(1, 30, 880, 96, &["圖"]);
+    avatar.extend(line(1, 177, 900, 42, &["您好", "，", "请", "稍等"]));
+    let words = screen(vec![avatar, line(2, 30, 1100, 96, &["国"])]);
+    assert_eq!(messages(&words, 1080, 2400), vec!["您好，请稍等"]);
+}
