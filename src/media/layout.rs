@@ -255,28 +255,34 @@ fn is_chrome(text: &str, screen: &Screen) -> bool {
     key.is_empty() || screen.chrome_lines.contains(&key) || screen.chrome.is_match(&key)
 }
 
+/// Whether a recognised line from `top` to `bottom` of a `width` × `height` screenshot is
+/// the phone's or the app's (status bar, title, input bar, time separators, app words).
+#[must_use]
+pub fn is_chrome_line(text: &str, top: i32, bottom: i32, width: u32, height: u32) -> bool {
+    let portrait = height as f32 > 1.5 * width as f32;
+    let h = height as f32;
+    let band = h.min(2.4 * width as f32);
+    let middle = (top + bottom) as f32 / 2.0;
+    if portrait && middle < STATUS_BAND * band {
+        return true;
+    }
+    if portrait
+        && middle > h - BOTTOM_BAND * band
+        && squeeze(text).chars().count() <= BOTTOM_BAND_CHARS
+    {
+        return true;
+    }
+    is_chrome(text, screen())
+}
+
 /// The messages a screenshot of `width` × `height` pixels shows, top to bottom, from the
 /// words Tesseract found in it.
 #[must_use]
 pub fn messages(words: &[Word], width: u32, height: u32) -> Vec<String> {
     let screen = screen();
-    let portrait = height as f32 > 1.5 * width as f32;
-    let h = height as f32;
     let lines: Vec<Line> = lines_of(words)
         .into_iter()
-        .filter(|l| {
-            let middle = (l.top + l.bottom) as f32 / 2.0;
-            if portrait && middle < STATUS_BAND * h.min(2.4 * width as f32) {
-                return false;
-            }
-            if portrait
-                && middle > h - BOTTOM_BAND * h.min(2.4 * width as f32)
-                && squeeze(&l.text).chars().count() <= BOTTOM_BAND_CHARS
-            {
-                return false;
-            }
-            !is_chrome(&l.text, screen)
-        })
+        .filter(|l| !is_chrome_line(&l.text, l.top, l.bottom, width, height))
         .collect();
     let mut heights: Vec<i32> = lines.iter().map(|l| l.bottom - l.top).collect();
     heights.sort_unstable();

@@ -222,7 +222,7 @@ fn reading(
     let started = Instant::now();
     let mut words = t.words(luma, languages, timeout)?;
     if let Some(single) = chinese_only {
-        let suspects = suspect_lines(&words);
+        let suspects = suspect_lines(&words, luma.width(), luma.height());
         let left = timeout.saturating_sub(started.elapsed());
         if !suspects.is_empty()
             && left > started.elapsed()
@@ -252,8 +252,9 @@ fn is_han(c: char) -> bool {
 
 /// Lines that a mixed Chinese and English read took for English and got wrong: no Han
 /// character, at least three letters or digits, mean confidence below [`SUSPECT_BELOW`].
-/// Returns each one's line and vertical extent.
-fn suspect_lines(words: &[Word]) -> Vec<(layout::LineKey, i32, i32)> {
+/// Chrome (the status bar, the input bar), dropped anyway, is never a suspect. Returns each
+/// one's line and vertical extent.
+fn suspect_lines(words: &[Word], width: u32, height: u32) -> Vec<(layout::LineKey, i32, i32)> {
     let mut out: Vec<(layout::LineKey, i32, i32, f32, usize, bool)> = Vec::new();
     for w in words
         .iter()
@@ -274,6 +275,15 @@ fn suspect_lines(words: &[Word]) -> Vec<(layout::LineKey, i32, i32)> {
     }
     out.into_iter()
         .filter(|l| !l.5 && l.4 >= 3 && l.3 / (l.4 as f32) < SUSPECT_BELOW)
+        .filter(|l| {
+            let text: String = words
+                .iter()
+                .filter(|w| w.line == l.0)
+                .map(|w| w.text.trim())
+                .collect::<Vec<_>>()
+                .join(" ");
+            !layout::is_chrome_line(&text, l.1, l.2, width, height)
+        })
         .map(|l| (l.0, l.1, l.2))
         .collect()
 }
@@ -609,18 +619,20 @@ mod tests {
     #[test]
     fn a_chinese_line_read_as_english_is_mended_from_the_chinese_read() {
         let mut words = vec![
-            word(1, 100, 56.0, "Cot,"),
-            word(1, 100, 0.0, "Ree,"),
-            word(2, 200, 93.0, "了"),
+            word(1, 400, 56.0, "Cot,"),
+            word(1, 400, 0.0, "Ree,"),
+            word(2, 500, 93.0, "了"),
             // A real English line, read with confidence: kept.
-            word(3, 300, 91.0, "Hello"),
+            word(3, 600, 91.0, "Hello"),
+            // The status bar, read badly: chrome, dropped anyway, never read again.
+            word(4, 20, 30.0, "5G 87%"),
         ];
-        let suspects = suspect_lines(&words);
-        assert_eq!(suspects, vec![((1, 1, 1), 100, 140)]);
-        let again = vec![word(7, 102, 90.0, "您好"), word(8, 301, 40.0, "He11o")];
+        let suspects = suspect_lines(&words, 1080, 2400);
+        assert_eq!(suspects, vec![((1, 1, 1), 400, 440)]);
+        let again = vec![word(7, 402, 90.0, "您好"), word(8, 601, 40.0, "He11o")];
         mend(&mut words, &suspects, &again);
         let texts: Vec<&str> = words.iter().map(|w| w.text.as_str()).collect();
-        assert_eq!(texts, vec!["您好", "了", "Hello"]);
+        assert_eq!(texts, vec!["您好", "了", "Hello", "5G 87%"]);
         assert_eq!(words[0].line, (1, 1, 1));
     }
 
