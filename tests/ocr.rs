@@ -300,3 +300,92 @@ fn noise_and_tiny_images_read_as_nothing_alarming() {
             .is_empty()
     );
 }
+
+#[test]
+fn a_qr_code_in_a_screenshot_and_its_text_both_count() {
+    let Some(t) = tesseract() else { return };
+    use qrcode::QrCode;
+    let items = vec![theirs("您好，这是理赔专员，扫描下方二维码进入理赔会议")];
+    let mut img = screens::chat("理赔专员", &items, Script::Simplified);
+    let code = QrCode::new("https://meeting.tencent.com/dm/Qx7Lp2Rt9")
+        .expect("fits")
+        .render::<image::Rgb<u8>>()
+        .quiet_zone(true)
+        .module_dimensions(8, 8)
+        .build();
+    image::imageops::overlay(&mut img, &code, 160, 600);
+    let bytes = screens::png(&img);
+    let gray = luma(&bytes);
+    let qr = scamguard::media::qr::qr_of_luma(&gray, &ImageLimits::default());
+    assert_eq!(qr, vec!["https://meeting.tencent.com/dm/Qx7Lp2Rt9"]);
+    let reading = read_screenshot(&t, &gray, Lang::ZhCn).unwrap();
+    assert!(
+        reading
+            .messages
+            .iter()
+            .any(|m| similarity(m, texts(&items)[0]) >= 0.85),
+        "the bubble is read beside the code: {:#?}",
+        reading.messages
+    );
+    // The code's payload goes with the first message; the meeting link makes it a danger.
+    let carrier = Incoming {
+        chat: 9,
+        sender: Some(9),
+        kind: ChatKind::Private,
+        message_id: 1,
+        text: String::new(),
+        links: Vec::new(),
+        qr,
+        files: Vec::new(),
+        language_code: None,
+    };
+    let messages = screenshot_messages(&carrier, &reading.messages);
+    assert!(
+        messages[0]
+            .scanned_text()
+            .contains("meeting.tencent.com/dm")
+    );
+    let engine = Engine::embedded(&LoadOptions::default()).expect("rules load");
+    let guard = Guard::new(engine, Arc::new(SessionStore::new(Default::default())));
+    let level = guard.handle(&messages[0], Timestamp(0)).assessment.level;
+    assert_eq!(level, Level::Danger);
+}
+
+#[test]
+fn scamguard_check_image_reads_a_screenshot_without_telegram() {
+    let Some(_) = tesseract() else { return };
+    let items = courier_chat();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("shot.png");
+    std::fs::write(
+        &path,
+        screens::png(&screens::chat("理赔专员", &items, Script::Simplified)),
+    )
+    .unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_scamguard"))
+        .args(["check", "--image"])
+        .arg(&path)
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    // Exit 12: danger.
+    assert_eq!(out.status.code(), Some(12), "{stdout}");
+    assert!(
+        stdout.starts_with("read 5 message(s) in the image (chi_sim+eng"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("the bot's answer to the image: warn (danger)"),
+        "{stdout}"
+    );
+    // A file that is not an image is an error (exit 2) that says so.
+    let bad = dir.path().join("bad.png");
+    std::fs::write(&bad, b"not an image").unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_scamguard"))
+        .args(["check", "--image"])
+        .arg(&bad)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("bad.png"));
+}
