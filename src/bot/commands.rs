@@ -739,6 +739,7 @@ mod tests {
                 Command::Settings,
                 Command::Mode,
                 Command::Threshold,
+                Command::Screenshots,
                 Command::Trust,
                 Command::Untrust
             ]
