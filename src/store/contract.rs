@@ -2,11 +2,18 @@
 
 use super::*;
 
+/// Every backend, each empty. Redis is there when `SCAMGUARD_TEST_REDIS_URL` names a server
+/// (each call gets its own random prefix); else the test says SKIPPED for it, or fails under
+/// `SCAMGUARD_REQUIRE_REDIS=1`.
 fn backends() -> Vec<(&'static str, Box<dyn Store>)> {
-    vec![
+    let mut v: Vec<(&'static str, Box<dyn Store>)> = vec![
         ("memory", Box::new(MemoryStore::new())),
         ("sqlite", Box::new(SqliteStore::open_in_memory().unwrap())),
-    ]
+    ];
+    if let Some(r) = super::redis::test_store("the store contract") {
+        v.push(("redis", Box::new(r)));
+    }
+    v
 }
 
 #[test]

@@ -6,14 +6,17 @@
 //! Telegram accounts without the salt that lives beside it.
 //!
 //! [`Store`] is a small synchronous trait so other backends can be dropped in; the embedded
-//! default is [`SqliteStore`]. [`MemoryStore`] backs tests and runs the same contract tests.
+//! default is [`SqliteStore`]; [`RedisStore`] shares one state between several replicas.
+//! [`MemoryStore`] backs tests. All three run the same contract tests.
 
 mod groups;
 mod memory;
+mod redis;
 mod sqlite;
 
 pub use groups::{Counter, GroupStore, MemberRecord, ModerationEntry};
 pub use memory::MemoryStore;
+pub use self::redis::{DEFAULT_PREFIX as DEFAULT_REDIS_PREFIX, RedisStore, redact_url};
 pub use sqlite::SqliteStore;
 
 /// Milliseconds since the Unix epoch.
@@ -25,6 +28,9 @@ pub enum StoreError {
     /// The SQLite backend failed.
     #[error("sqlite: {0}")]
     Sqlite(#[from] rusqlite::Error),
+    /// The Redis backend failed.
+    #[error("redis: {0}")]
+    Redis(#[from] ::redis::RedisError),
     /// The database was written by a newer scamguard.
     #[error("database schema version {found} is newer than this build supports ({supported})")]
     TooNew {
