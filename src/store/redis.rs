@@ -852,3 +852,178 @@ pub(crate) fn test_prefix() -> String {
     let hex: String = b.iter().map(|x| format!("{x:02x}")).collect();
     format!("scamguard-test:{hex}:")
 }
+
+#[cfg(test)]
+mod tests {
+    use std::sync::{Arc, Barrier};
+
+    use super::*;
+
+    /// Two stores on one prefix, as two replicas of the bot.
+    fn replicas(what: &str) -> Option<(RedisStore, RedisStore)> {
+        let url = test_url(what)?;
+        let prefix = test_prefix();
+        let keep = Duration::from_secs(3600);
+        Some((
+            RedisStore::open(&url, &prefix, keep).unwrap(),
+            RedisStore::open(&url, &prefix, keep).unwrap(),
+        ))
+    }
+
+    /// Run `f` on both stores at the same moment (from two threads); both results.
+    fn race<T: Send + 'static>(
+        a: &Arc<RedisStore>,
+        b: &Arc<RedisStore>,
+        f: impl Fn(&RedisStore) -> T + Send + Sync + 'static,
+    ) -> [T; 2] {
+        let f = Arc::new(f);
+        let gate = Arc::new(Barrier::new(2));
+        let run = |s: &Arc<RedisStore>| {
+            let (s, f, gate) = (Arc::clone(s), Arc::clone(&f), Arc::clone(&gate));
+            std::thread::spawn(move || {
+                gate.wait();
+                f(&s)
+            })
+        };
+        let (ta, tb) = (run(a), run(b));
+        [ta.join().unwrap(), tb.join().unwrap()]
+    }
+
+    #[test]
+    fn two_replicas_handle_an_update_once_and_send_once() {
+        let Some((a, b)) = replicas("two replicas on one prefix") else {
+            return;
+        };
+        assert_eq!(a.chat_hash(42), b.chat_hash(42), "one salt for both");
+        let (a, b) = (Arc::new(a), Arc::new(b));
+        for update in 1..=40u32 {
+            let mut begun = race(&a, &b, move |s| s.begin_update(update, 1).unwrap());
+            begun.sort_by_key(|u| format!("{u:?}"));
+            assert_eq!(
+                begun,
+                [UpdateState::Attempt(1), UpdateState::Attempt(2)],
+                "update {update}: exactly one replica sees the first attempt"
+            );
+            let chat = -1000 - i64::from(update);
+            let mut sends = race(&a, &b, move |s| s.begin_action(chat, 7, "warn", 2).unwrap());
+            sends.sort_by_key(|x| format!("{x:?}"));
+            assert_eq!(
+                sends,
+                [Begin::Go, Begin::Unknown],
+                "update {update}: exactly one replica may send"
+            );
+            // The replica that got Go sends and records it; the update is then done for both.
+            a.finish_action(chat, 7, "warn", ActionStatus::Done, 3)
+                .unwrap();
+            a.mark_update(update, 3).unwrap();
+            assert_eq!(b.begin_update(update, 4).unwrap(), UpdateState::Done);
+            assert_eq!(a.begin_update(update, 4).unwrap(), UpdateState::Done);
+            assert_eq!(b.begin_action(chat, 7, "warn", 4).unwrap(), Begin::Done);
+        }
+    }
+
+    #[test]
+    fn bookkeeping_that_sqlite_prunes_by_age_has_a_ttl_and_pending_has_none() {
+        let Some(s) = test_store("TTLs") else {
+            return;
+        };
+        let ttl = |key: &str| -> i64 {
+            let k = s.key(key);
+            s.run(|c| redis::cmd("PTTL").arg(&k).query(c)).unwrap()
+        };
+        let keep = i64::try_from(s.keep_ms).unwrap();
+        s.begin_update(5, 1).unwrap();
+        assert!((1..=keep).contains(&ttl("update:5")), "update mark");
+        s.mark_update(6, 1).unwrap();
+        assert!((1..=keep).contains(&ttl("update:6")), "update mark");
+        s.begin_action(1, 2, "warn", 1).unwrap();
+        let action = format!("action:{}", s.action_member(1, 2, "warn"));
+        assert_eq!(ttl(&action), -1, "pending: kept until finished or recovered");
+        s.finish_action(1, 2, "warn", ActionStatus::Done, 2)
+            .unwrap();
+        assert!((1..=keep).contains(&ttl(&action)), "finished action");
+        let entry = ModerationEntry {
+            rule_ids: vec!["a.b".into()],
+            level: crate::engine::Level::Danger,
+            action: "delete".into(),
+            outcome: "done".into(),
+        };
+        s.log_moderation(1, 2, &entry, 1).unwrap();
+        let log = format!("modlog:{}", s.chat_hash(1));
+        assert!((1..=keep).contains(&ttl(&log)), "moderation log");
+        assert_eq!(ttl("salt"), -1, "the salt stays");
+    }
+
+    #[test]
+    fn ids_are_not_stored_in_clear() {
+        let Some(s) = test_store("ids in clear") else {
+            return;
+        };
+        let (chat, user) = (-100_987_654_321_i64, 987_654_321_i64);
+        s.set_lang(user, "en", 1).unwrap();
+        let w = s.record_warning(chat, &["x.y".into()], "danger", 1).unwrap();
+        s.record_feedback(w, Verdict::Scam, 2).unwrap();
+        s.begin_action(chat, 5, "warn", 1).unwrap();
+        s.note_join(chat, user, 1).unwrap();
+        s.set_trusted(chat, user, true, 1).unwrap();
+        s.bump(chat, Counter::Messages, 1).unwrap();
+        s.first_notice(chat, "delete", 1).unwrap();
+        let entry = ModerationEntry {
+            rule_ids: vec!["x.y".into()],
+            level: crate::engine::Level::Danger,
+            action: "delete".into(),
+            outcome: "done".into(),
+        };
+        s.log_moderation(chat, user, &entry, 1).unwrap();
+        let pattern = format!("{}*", s.prefix());
+        let mut seen = String::new();
+        s.run(|c| {
+            let keys: Vec<String> = redis::cmd("KEYS").arg(&pattern).query(c)?;
+            for k in keys {
+                let t: String = redis::cmd("TYPE").arg(&k).query(c)?;
+                let values: Vec<Vec<u8>> = match t.as_str() {
+                    "string" => vec![redis::cmd("GET").arg(&k).query(c)?],
+                    "hash" => redis::cmd("HGETALL").arg(&k).query(c)?,
+                    "set" => redis::cmd("SMEMBERS").arg(&k).query(c)?,
+                    "zset" => redis::cmd("ZRANGE")
+                        .arg(&k)
+                        .arg(0)
+                        .arg(-1)
+                        .arg("WITHSCORES")
+                        .query(c)?,
+                    "list" => redis::cmd("LRANGE").arg(&k).arg(0).arg(-1).query(c)?,
+                    other => panic!("{k}: unexpected type {other}"),
+                };
+                seen.push_str(&k);
+                for v in values {
+                    seen.push_str(&String::from_utf8_lossy(&v));
+                }
+            }
+            Ok(())
+        })
+        .unwrap();
+        assert!(seen.contains(&s.chat_hash(chat)), "the hashes are there");
+        assert!(!seen.contains("987654321"), "no id in clear");
+    }
+
+    #[test]
+    fn an_unreachable_server_is_named_without_its_password() {
+        // Port 1 on loopback: nothing listens there.
+        let err = RedisStore::open(
+            "redis://bot:hunter2@127.0.0.1:1/0",
+            DEFAULT_PREFIX,
+            Duration::from_secs(1),
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(err.contains("127.0.0.1:1"), "{err}");
+        assert!(!err.contains("hunter2"), "{err}");
+        assert!(
+            RedisStore::open("http://127.0.0.1/", DEFAULT_PREFIX, Duration::from_secs(1)).is_err()
+        );
+        assert_eq!(
+            redact_url("redis://bot:hunter2@db:6379/2"),
+            "redis://bot:***@db:6379/2"
+        );
+    }
+}
