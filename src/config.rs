@@ -175,6 +175,8 @@ pub const KEYS: &[KeySpec] = &[
     key("media", "ocr", Kind::Bool),
     key("media", "tesseract", Kind::Str),
     key("media", "ocr_per_minute", int(1, 10_000)),
+    key("redis", "url", Kind::Secret),
+    key("redis", "prefix", Kind::Str),
 ];
 
 /// How logs are written.
@@ -252,6 +254,11 @@ pub struct Config {
     pub tesseract: PathBuf,
     /// Screenshots read per user per minute.
     pub ocr_per_minute: usize,
+    /// Redis server holding the state instead of the SQLite `database` (a secret: it may
+    /// hold a password); `None`: SQLite.
+    pub redis_url: Option<Secret>,
+    /// Prefix of every Redis key.
+    pub redis_prefix: String,
 }
 
 /// Default log filter (the Telegram library's dispatcher, which would log unparsable updates
@@ -283,6 +290,8 @@ impl Default for Config {
             ocr: true,
             tesseract: PathBuf::from("tesseract"),
             ocr_per_minute: crate::bot::photos::OCR_PER_MINUTE,
+            redis_url: None,
+            redis_prefix: crate::store::DEFAULT_REDIS_PREFIX.to_string(),
         }
     }
 }
@@ -343,6 +352,20 @@ pub fn default_database(env: &dyn Fn(&str) -> Option<String>) -> PathBuf {
 }
 
 impl Config {
+    /// Where the state lives, for logs and `config check`: the Redis server (without its
+    /// password) and key prefix, or the SQLite file's path.
+    #[must_use]
+    pub fn state_description(&self) -> String {
+        match &self.redis_url {
+            Some(u) => format!(
+                "redis {} (prefix {})",
+                crate::store::redact_url(u.expose()),
+                self.redis_prefix
+            ),
+            None => self.database.display().to_string(),
+        }
+    }
+
     /// Load `path` (if given), then apply overrides from the process environment.
     pub fn load(path: Option<&Path>) -> Result<Config, ConfigError> {
         let text = match path {
@@ -737,6 +760,20 @@ fn build(found: &Found, env: &dyn Fn(&str) -> Option<String>, errors: &mut Vec<S
             v.origin("log", "filter")
         ));
     }
+    let redis_url = v.str("redis", "url").map(|u| {
+        let ok = ["redis://", "rediss://", "redis+unix://", "unix://"]
+            .iter()
+            .any(|s| u.starts_with(s))
+            && redis::Client::open(u.as_str()).is_ok();
+        if !ok {
+            errors.push(format!(
+                "{}: `{}` is not a redis:// (rediss://, redis+unix://) URL",
+                v.origin("redis", "url"),
+                crate::store::redact_url(&u)
+            ));
+        }
+        Secret::new(u)
+    });
     let path = |name: &str| v.str("", name).map(PathBuf::from);
     let database = path("database").unwrap_or_else(|| default_database(env));
     let log_format = match v.str("log", "format").as_deref() {
@@ -782,6 +819,8 @@ fn build(found: &Found, env: &dyn Fn(&str) -> Option<String>, errors: &mut Vec<S
         ocr_per_minute: v
             .int("media", "ocr_per_minute")
             .map_or(d.ocr_per_minute, |n| n as usize),
+        redis_url,
+        redis_prefix: v.str("redis", "prefix").unwrap_or(d.redis_prefix),
     }
 }
 

@@ -657,3 +657,24 @@ fn compose_file_uses_a_secret_for_the_token_and_a_volume_for_the_database() {
         "{COMPOSE}: the token comes from the secret, not the environment"
     );
 }
+
+#[test]
+fn an_unreachable_redis_stops_the_start_with_code_2_naming_it_without_its_password() {
+    // Port 1 on loopback: nothing listens there.
+    let out = scamguard(
+        &["run"],
+        &[
+            ("TELOXIDE_TOKEN", FAKE_TOKEN),
+            ("SCAMGUARD_REDIS_URL", "redis://bot:hunter2@127.0.0.1:1/0"),
+            ("SCAMGUARD_HTTP_LISTEN", "off"),
+        ],
+    );
+    assert_eq!(out.status.code(), Some(2), "{}", show(&out));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("redis.url") && stderr.contains("redis://bot:***@127.0.0.1:1/0"),
+        "{}",
+        show(&out)
+    );
+    assert!(!stderr.contains("hunter2"), "{}", show(&out));
+}

@@ -39,7 +39,7 @@ use crate::engine::Engine;
 use crate::guard::Guard;
 use crate::i18n::Catalog;
 use crate::sessions::{SessionConfig, SessionStore};
-use crate::store::{SqliteStore, Store};
+use crate::store::{RedisStore, SqliteStore, Store};
 
 pub use handlers::{App, HandlerError, distribution, schema};
 
@@ -160,10 +160,21 @@ pub fn sources(config: &Config) -> reload::Sources {
     }
 }
 
-/// Load and validate everything the bot needs before it talks to Telegram. The database's
-/// directory is created if missing.
+/// Load and validate everything the bot needs before it talks to Telegram: with `redis.url`
+/// the Redis server must answer, else the SQLite database's directory is created if missing.
 pub fn load(config: &Config) -> Result<Loaded, String> {
     let (engine, catalog) = sources(config).load()?;
+    if let Some(url) = &config.redis_url {
+        // The error names the server without its password (StoreError from RedisStore::open).
+        let store = RedisStore::open(url.expose(), &config.redis_prefix, KEEP_LOG)
+            .map_err(|e| format!("redis.url: cannot use the Redis server: {e}"))?;
+        tracing::info!(prefix = store.prefix(), "state in Redis");
+        return Ok(Loaded {
+            engine,
+            catalog,
+            store: Arc::new(store),
+        });
+    }
     if let Some(parent) = config
         .database
         .parent()
@@ -305,7 +316,7 @@ async fn run(config: Config, token: String, loaded: Loaded) -> Result<(), String
         rules_version = %version,
         rules_from = %config.rules_dir.as_ref().map_or_else(|| "built in".to_string(), |d| d.display().to_string()),
         locales_from = %config.locales_dir.as_ref().map_or_else(|| "built in".to_string(), |d| d.display().to_string()),
-        database = %config.database.display(),
+        database = %config.state_description(),
         api_url = config.api_url.as_deref().unwrap_or("https://api.telegram.org"),
         mode = if config.webhook.is_some() { "webhook" } else { "long polling" },
         batch_delay_ms = config.batch_delay.as_millis() as u64,

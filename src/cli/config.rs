@@ -63,7 +63,7 @@ pub fn check(args: &ConfigCheckArgs) -> ExitCode {
         Some(a) => outln!("http: {a} (/healthz, /readyz, /metrics)"),
         None => outln!("http: off"),
     }
-    outln!("database: {}", c.database.display());
+    outln!("database: {}", c.state_description());
     outln!("rules: {}", from(&c.rules_dir));
     outln!("locales: {}", from(&c.locales_dir));
     ExitCode::SUCCESS

@@ -120,6 +120,7 @@ fn every_key_has_an_environment_variable() {
             Kind::Int { .. } => "7",
             Kind::Choice(_) => "json",
             _ => match spec.key {
+                "url" if spec.section == "redis" => "redis://127.0.0.1:1/",
                 "api_url" => "http://127.0.0.1:1",
                 "url" => "https://h.example/p",
                 "listen" => "127.0.0.1:1",
@@ -156,6 +157,11 @@ fn every_key_has_an_environment_variable() {
     assert_eq!(c.log_format, LogFormat::Json);
     assert_eq!(c.log_filter, "abc");
     assert_eq!((c.max_image_bytes, c.max_image_pixels), (5000, 5000));
+    assert_eq!(
+        c.redis_url.as_ref().map(Secret::expose),
+        Some("redis://127.0.0.1:1/")
+    );
+    assert_eq!(c.redis_prefix, "abc");
 }
 
 #[test]
@@ -348,4 +354,36 @@ fn line_col_counts_chars() {
     assert_eq!(line_col("ab\ncd", 4), (2, 2));
     assert_eq!(line_col("é\nxé", 4), (2, 2));
     assert_eq!(line_col("x", 99), (1, 2));
+}
+
+#[test]
+fn redis_is_chosen_by_its_url_and_its_password_is_never_printed() {
+    let c = Config::from_parts("c.toml", None, &no_env).unwrap();
+    assert_eq!(c.redis_url, None, "SQLite by default");
+    assert_eq!(c.redis_prefix, "scamguard:");
+    let env = env_of(&[
+        ("SCAMGUARD_REDIS_URL", "redis://bot:hunter2@db:6379/1"),
+        ("SCAMGUARD_REDIS_PREFIX", "sg1:"),
+    ]);
+    let c = Config::from_parts("c.toml", None, &env).unwrap();
+    assert_eq!(
+        c.redis_url.as_ref().map(Secret::expose),
+        Some("redis://bot:hunter2@db:6379/1")
+    );
+    assert_eq!(c.redis_prefix, "sg1:");
+    assert_eq!(
+        c.state_description(),
+        "redis redis://bot:***@db:6379/1 (prefix sg1:)"
+    );
+    assert!(!format!("{c:?}").contains("hunter2"));
+
+    let e = Config::from_parts(
+        "c.toml",
+        Some("[redis]\nurl = \"http://bot:hunter2@db/\"\n"),
+        &no_env,
+    )
+    .unwrap_err()
+    .to_string();
+    assert!(e.contains("c.toml:2: redis.url"), "{e}");
+    assert!(!e.contains("hunter2"), "{e}");
 }

@@ -14,9 +14,9 @@ mod memory;
 mod redis;
 mod sqlite;
 
+pub use self::redis::{DEFAULT_PREFIX as DEFAULT_REDIS_PREFIX, RedisStore, redact_url};
 pub use groups::{Counter, GroupStore, MemberRecord, ModerationEntry};
 pub use memory::MemoryStore;
-pub use self::redis::{DEFAULT_PREFIX as DEFAULT_REDIS_PREFIX, RedisStore, redact_url};
 pub use sqlite::SqliteStore;
 
 /// Milliseconds since the Unix epoch.

@@ -176,9 +176,8 @@ impl RedisStore {
     /// `prefix` if there is none. `keep` is the TTL of update marks, finished actions and the
     /// moderation log. Errors never contain the password.
     pub fn open(url: &str, prefix: &str, keep: Duration) -> StoreResult<RedisStore> {
-        let client = redis::Client::open(url).map_err(|e| {
-            StoreError::Other(format!("{}: not a redis URL: {e}", redact_url(url)))
-        })?;
+        let client = redis::Client::open(url)
+            .map_err(|e| StoreError::Other(format!("{}: not a redis URL: {e}", redact_url(url))))?;
         let mut store = RedisStore {
             client,
             pool: Mutex::new(Vec::new()),
@@ -938,7 +937,11 @@ mod tests {
         assert!((1..=keep).contains(&ttl("update:6")), "update mark");
         s.begin_action(1, 2, "warn", 1).unwrap();
         let action = format!("action:{}", s.action_member(1, 2, "warn"));
-        assert_eq!(ttl(&action), -1, "pending: kept until finished or recovered");
+        assert_eq!(
+            ttl(&action),
+            -1,
+            "pending: kept until finished or recovered"
+        );
         s.finish_action(1, 2, "warn", ActionStatus::Done, 2)
             .unwrap();
         assert!((1..=keep).contains(&ttl(&action)), "finished action");
@@ -961,7 +964,9 @@ mod tests {
         };
         let (chat, user) = (-100_987_654_321_i64, 987_654_321_i64);
         s.set_lang(user, "en", 1).unwrap();
-        let w = s.record_warning(chat, &["x.y".into()], "danger", 1).unwrap();
+        let w = s
+            .record_warning(chat, &["x.y".into()], "danger", 1)
+            .unwrap();
         s.record_feedback(w, Verdict::Scam, 2).unwrap();
         s.begin_action(chat, 5, "warn", 1).unwrap();
         s.note_join(chat, user, 1).unwrap();
