@@ -315,7 +315,7 @@ pub(crate) async fn check<R: TgBot>(
                     family: None,
                 };
                 if incoming.kind == crate::guard::ChatKind::Private {
-                    send_warning(bot, app, chat, id, lang, &view, &rule_ids, update_id).await;
+                    send_warning(bot, app, chat, id, lang, &view, &rule_ids, update_id, None).await;
                 } else {
                     let text = render::group_warning(&app.catalog(), lang, level, &evidence);
                     send_once(bot, app, chat, id, "reply", text, true, None).await;

@@ -335,7 +335,12 @@ async fn routed<R: TgBot>(
     let image = if super::photos::image_of(&msg, &app.decoders.limits).is_some() {
         let user = msg.from.as_ref().map_or(msg.chat.id.0, |u| u.id.0 as i64);
         let read_text = if msg.chat.is_private() {
-            Some((user, chat_lang(&app, &msg, user).await))
+            let telegram = msg.from.as_ref().and_then(|u| u.language_code.as_deref());
+            let caption = msg.caption().unwrap_or("");
+            Some((
+                user,
+                chat_lang(&app, user, telegram, caption, update_id).await,
+            ))
         } else if msg.chat.is_group() || msg.chat.is_supergroup() {
             // In a group only when its admins turned it on (`/screenshots on`).
             let settings = super::group::settings(&app, msg.chat.id.0).await;
@@ -413,17 +418,25 @@ async fn routed<R: TgBot>(
     Ok(())
 }
 
-/// The language of a private chat: the user's choice, else Telegram's, else the caption's
-/// script.
-async fn chat_lang(app: &Arc<App>, msg: &Message, user: i64) -> crate::i18n::Lang {
+/// The language of a private chat: the user's choice, else Telegram's (`telegram`), else the
+/// script of `text`.
+pub(crate) async fn chat_lang(
+    app: &Arc<App>,
+    user: i64,
+    telegram: Option<&str>,
+    text: &str,
+    update_id: u32,
+) -> crate::i18n::Lang {
     let stored = blocking(&app.store, move |s| s.lang(user))
         .await
-        .ok()
-        .flatten();
+        .unwrap_or_else(|e| {
+            tracing::error!(update_id, error = %e, "store unavailable");
+            None
+        });
     crate::i18n::Lang::choose(
         stored.as_deref().and_then(crate::i18n::Lang::parse),
-        msg.from.as_ref().and_then(|u| u.language_code.as_deref()),
-        msg.caption().unwrap_or(""),
+        telegram,
+        text,
     )
 }
 

@@ -210,16 +210,6 @@ pub async fn image_text<R: TgBot>(
     result
 }
 
-/// Every QR payload of the message's image (see [`image_text`]).
-pub async fn qr_codes<R: TgBot>(
-    bot: &R,
-    app: &Arc<App>,
-    msg: &Message,
-    update_id: u32,
-) -> Vec<String> {
-    image_text(bot, app, msg, update_id, None).await.qr
-}
-
 async fn download<R: TgBot>(
     bot: &R,
     app: &Arc<App>,

@@ -9,7 +9,7 @@ use teloxide::types::{ChatId, InlineKeyboardButton, InlineKeyboardMarkup, Me, Me
 
 use super::batch::Role;
 use super::commands;
-use super::handlers::{App, TgBot, Turn, begin, mark, reply, send_once};
+use super::handlers::{App, TgBot, Turn, begin, chat_lang, mark, reply, send_once};
 use super::listener::InHand;
 use super::photos::Screenshot;
 use super::render::{self, WarningView};
@@ -39,14 +39,14 @@ pub(crate) async fn message<R: TgBot>(
     if !begin(&app, update_id).await {
         return;
     }
-    let stored = blocking(&app.store, move |s| s.lang(user))
-        .await
-        .unwrap_or_else(|e| {
-            tracing::error!(update_id, error = %e, "store unavailable");
-            None
-        });
-    let stored = stored.as_deref().and_then(Lang::parse);
-    let lang = Lang::choose(stored, incoming.language_code.as_deref(), &incoming.text);
+    let lang = chat_lang(
+        &app,
+        user,
+        incoming.language_code.as_deref(),
+        &incoming.text,
+        update_id,
+    )
+    .await;
 
     if !is_forwarded(&msg)
         && let Some((cmd, arg)) = commands::parse(&incoming.text, me.username())
@@ -167,6 +167,7 @@ pub(crate) async fn message<R: TgBot>(
                 &view,
                 &rule_ids,
                 update_id,
+                None,
             )
             .await;
         }
@@ -267,7 +268,7 @@ async fn screenshot_answer<R: TgBot>(
                 chain: a.chain.clone(),
                 family: render::lead_family(&a.families),
             };
-            send_warning_with(
+            send_warning(
                 bot,
                 app,
                 chat,
@@ -313,27 +314,10 @@ async fn screenshot_answer<R: TgBot>(
     }
 }
 
-/// Send a warning with feedback buttons as a reply to `reply_to`, once.
+/// Send a warning with feedback buttons as a reply to `reply_to`, once, with a `preface`
+/// line above it when given.
 #[allow(clippy::too_many_arguments)]
 pub(crate) async fn send_warning<R: TgBot>(
-    bot: &R,
-    app: &Arc<App>,
-    chat: i64,
-    reply_to: i32,
-    lang: Lang,
-    view: &WarningView,
-    rule_ids: &[String],
-    update_id: u32,
-) {
-    send_warning_with(
-        bot, app, chat, reply_to, lang, view, rule_ids, update_id, None,
-    )
-    .await;
-}
-
-/// [`send_warning`], with a `preface` line above the warning.
-#[allow(clippy::too_many_arguments)]
-pub(crate) async fn send_warning_with<R: TgBot>(
     bot: &R,
     app: &Arc<App>,
     chat: i64,

@@ -21,6 +21,7 @@ use image::GrayImage;
 
 use super::layout::{self, Word};
 use crate::i18n::Lang;
+use crate::text::is_han;
 
 /// Longest a read may take before its process is killed.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(20);
@@ -195,10 +196,7 @@ pub fn read_screenshot(t: &Tesseract, luma: &GrayImage, lang: Lang) -> Result<Re
     };
     let other_langs = t.languages_for(other);
     let left = t.timeout.saturating_sub(started.elapsed());
-    let han = first
-        .messages
-        .iter()
-        .any(|m| m.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)));
+    let han = first.messages.iter().any(|m| m.chars().any(is_han));
     if first.confidence < RETRY_BELOW
         && han
         && lang != Lang::En
@@ -246,45 +244,59 @@ fn reading(
     })
 }
 
-fn is_han(c: char) -> bool {
-    ('\u{4e00}'..='\u{9fff}').contains(&c)
-}
-
 /// Lines that a mixed Chinese and English read took for English and got wrong: no Han
 /// character, at least three letters or digits, mean confidence below [`SUSPECT_BELOW`].
 /// Chrome (the status bar, the input bar), dropped anyway, is never a suspect. Returns each
 /// one's line and vertical extent.
 fn suspect_lines(words: &[Word], width: u32, height: u32) -> Vec<(layout::LineKey, i32, i32)> {
-    let mut out: Vec<(layout::LineKey, i32, i32, f32, usize, bool)> = Vec::new();
+    /// One line as it is gathered from its words.
+    struct Gathered {
+        key: layout::LineKey,
+        top: i32,
+        bottom: i32,
+        text: String,
+        /// Confidence × letters and digits, summed; and the letters and digits.
+        conf: f32,
+        alnum: usize,
+    }
+    let mut lines: Vec<Gathered> = Vec::new();
     for w in words
         .iter()
         .filter(|w| !w.text.trim().is_empty() && w.conf >= 0.0)
     {
         let n = w.text.chars().filter(|c| c.is_alphanumeric()).count();
-        let han = w.text.chars().any(is_han);
-        match out.last_mut() {
-            Some(l) if l.0 == w.line => {
-                l.1 = l.1.min(w.top);
-                l.2 = l.2.max(w.top + w.height);
-                l.3 += w.conf * n as f32;
-                l.4 += n;
-                l.5 |= han;
+        let l = match lines.last_mut() {
+            Some(l) if l.key == w.line => l,
+            _ => {
+                lines.push(Gathered {
+                    key: w.line,
+                    top: w.top,
+                    bottom: w.top + w.height,
+                    text: String::new(),
+                    conf: 0.0,
+                    alnum: 0,
+                });
+                lines.last_mut().expect("just pushed")
             }
-            _ => out.push((w.line, w.top, w.top + w.height, w.conf * n as f32, n, han)),
+        };
+        l.top = l.top.min(w.top);
+        l.bottom = l.bottom.max(w.top + w.height);
+        if !l.text.is_empty() {
+            l.text.push(' ');
         }
+        l.text.push_str(w.text.trim());
+        l.conf += w.conf * n as f32;
+        l.alnum += n;
     }
-    out.into_iter()
-        .filter(|l| !l.5 && l.4 >= 3 && l.3 / (l.4 as f32) < SUSPECT_BELOW)
+    lines
+        .into_iter()
         .filter(|l| {
-            let text: String = words
-                .iter()
-                .filter(|w| w.line == l.0)
-                .map(|w| w.text.trim())
-                .collect::<Vec<_>>()
-                .join(" ");
-            !layout::is_chrome_line(&text, l.1, l.2, width, height)
+            !l.text.chars().any(is_han)
+                && l.alnum >= 3
+                && l.conf / (l.alnum as f32) < SUSPECT_BELOW
+                && !layout::is_chrome_line(&l.text, l.top, l.bottom, width, height)
         })
-        .map(|l| (l.0, l.1, l.2))
+        .map(|l| (l.key, l.top, l.bottom))
         .collect()
 }
 

@@ -201,6 +201,12 @@ pub enum Script {
     Other,
 }
 
+/// Whether `c` is a Han character (CJK Unified Ideographs and Extension A).
+#[must_use]
+pub fn is_han(c: char) -> bool {
+    tables::is_han_fast(c)
+}
+
 /// Guess the script of a message. Han characters weigh three letters each (a Chinese word is
 /// one or two characters, an English word about five letters). A Han text is
 /// [`Script::Traditional`] when at least one in twenty of its Han characters is one that
