@@ -9,7 +9,6 @@
 
 mod support;
 
-use std::path::Path;
 use std::time::Duration;
 
 use support::bot_process::Harness;
@@ -23,21 +22,7 @@ const QUIET: Duration = Duration::from_millis(1500);
 const STOP: Duration = Duration::from_secs(10);
 
 fn ocr_ready() -> bool {
-    let ready = scamguard::media::ocr::Tesseract::probe(Path::new("tesseract"), None)
-        .is_ok_and(|t| t.languages.iter().any(|l| l == "chi_sim"))
-        && screens::font_available();
-    if !ready {
-        assert!(
-            std::env::var_os("SCAMGUARD_REQUIRE_OCR").is_none(),
-            "SCAMGUARD_REQUIRE_OCR is set but Tesseract or {} is missing",
-            screens::NOTO_CJK
-        );
-        eprintln!(
-            "SKIPPED: tesseract (chi_sim) or {} is not installed",
-            screens::NOTO_CJK
-        );
-    }
-    ready
+    screens::tesseract_or_skip().is_some()
 }
 
 /// The PNG of a chat screenshot and the photo size Telegram reports for it.

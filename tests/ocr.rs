@@ -23,31 +23,8 @@ use scamguard::policy::{self, Action};
 use scamguard::sessions::SessionStore;
 use support::screens::{self, Item, Script, mine, similarity, theirs};
 
-/// Tesseract, or `None` (the test is skipped, said on stderr) when it or the font is missing.
 fn tesseract() -> Option<Tesseract> {
-    let t = Tesseract::probe(Path::new("tesseract"), None);
-    let ready = match &t {
-        Ok(t) => {
-            ["chi_sim", "chi_tra", "eng"]
-                .iter()
-                .all(|l| t.languages.iter().any(|x| x == l))
-                && screens::font_available()
-        }
-        Err(_) => false,
-    };
-    if ready {
-        return t.ok();
-    }
-    assert!(
-        std::env::var_os("SCAMGUARD_REQUIRE_OCR").is_none(),
-        "SCAMGUARD_REQUIRE_OCR is set but Tesseract (chi_sim, chi_tra, eng) or {} is missing",
-        screens::NOTO_CJK
-    );
-    eprintln!(
-        "SKIPPED: tesseract with chi_sim+chi_tra+eng, or {}, is not installed",
-        screens::NOTO_CJK
-    );
-    None
+    screens::tesseract_or_skip()
 }
 
 /// Decodes a rendered image; with `SCAMGUARD_OCR_DUMP=DIR` also writes it there, to look at.

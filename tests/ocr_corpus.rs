@@ -17,7 +17,7 @@ use scamguard::conversation::Timestamp;
 use scamguard::engine::{Engine, LoadOptions};
 use scamguard::guard::{ChatKind, Guard, Incoming};
 use scamguard::i18n::Lang;
-use scamguard::media::ocr::{Tesseract, read_screenshot};
+use scamguard::media::ocr::read_screenshot;
 use scamguard::policy::{self, Action};
 use scamguard::sessions::SessionStore;
 use serde_json::Value;
@@ -163,16 +163,8 @@ struct Tally {
 #[test]
 fn detection_through_ocr_stays_close_to_detection_on_text() {
     let Some(dir) = corpus() else { return };
-    let tesseract = match Tesseract::probe(Path::new("tesseract"), None) {
-        Ok(t) if screens::font_available() => t,
-        _ => {
-            assert!(
-                std::env::var_os("SCAMGUARD_REQUIRE_OCR").is_none(),
-                "SCAMGUARD_REQUIRE_OCR is set but Tesseract or the font is missing"
-            );
-            eprintln!("SKIPPED: tesseract or fonts-noto-cjk is not installed");
-            return;
-        }
+    let Some(tesseract) = screens::tesseract_or_skip() else {
+        return;
     };
     let engine = Engine::embedded(&LoadOptions::default()).expect("rules load");
     let guard = Guard::new(engine, Arc::new(SessionStore::new(Default::default())));
@@ -249,17 +241,20 @@ fn detection_through_ocr_stays_close_to_detection_on_text() {
         }
     }
     let pct = |n: usize, d: usize| 100.0 * n as f64 / d.max(1) as f64;
-    println!("| lines | n | flagged as text | flagged through OCR | read ≥ 90% alike |");
-    println!("|---|---|---|---|---|");
-    let mut sum = [Tally::default(), Tally::default()];
-    for (group, t) in &tallies {
+    let row = |name: &str, t: &Tally| {
         println!(
-            "| {group} | {} | {:.2}% | {:.2}% | {:.1}% |",
+            "| {name} | {} | {:.2}% | {:.2}% | {:.1}% |",
             t.lines,
             pct(t.text, t.lines),
             pct(t.ocr, t.lines),
             pct(t.read_well, t.lines)
         );
+    };
+    println!("| lines | n | flagged as text | flagged through OCR | read ≥ 90% alike |");
+    println!("|---|---|---|---|---|");
+    let mut sum = [Tally::default(), Tally::default()];
+    for (group, t) in &tallies {
+        row(group, t);
         let k = usize::from(group.ends_with("benign"));
         sum[k].lines += t.lines;
         sum[k].text += t.text;
@@ -267,20 +262,8 @@ fn detection_through_ocr_stays_close_to_detection_on_text() {
         sum[k].read_well += t.read_well;
     }
     let [scam, benign] = sum;
-    println!(
-        "| all scam | {} | {:.2}% | {:.2}% | {:.1}% |",
-        scam.lines,
-        pct(scam.text, scam.lines),
-        pct(scam.ocr, scam.lines),
-        pct(scam.read_well, scam.lines)
-    );
-    println!(
-        "| all benign | {} | {:.2}% | {:.2}% | {:.1}% |",
-        benign.lines,
-        pct(benign.text, benign.lines),
-        pct(benign.ocr, benign.lines),
-        pct(benign.read_well, benign.lines)
-    );
+    row("all scam", &scam);
+    row("all benign", &benign);
     assert!(
         pct(scam.ocr, scam.lines) >= pct(scam.text, scam.lines) - 5.0,
         "recall through OCR within 5 points of text"

@@ -49,6 +49,29 @@ pub fn similarity(a: &str, b: &str) -> f64 {
     1.0 - prev[b.len()] as f64 / a.len().max(b.len()) as f64
 }
 
+/// Tesseract with `chi_sim`, `chi_tra` and `eng`, when it and the font are installed. Else
+/// `None`, said on stderr (the caller skips), or a failure when `SCAMGUARD_REQUIRE_OCR` is
+/// set, as CI sets it.
+#[must_use]
+pub fn tesseract_or_skip() -> Option<scamguard::media::ocr::Tesseract> {
+    let t = scamguard::media::ocr::Tesseract::probe(std::path::Path::new("tesseract"), None)
+        .ok()
+        .filter(|t| {
+            ["chi_sim", "chi_tra", "eng"]
+                .iter()
+                .all(|l| t.languages.iter().any(|x| x == l))
+        })
+        .filter(|_| font_available());
+    if t.is_none() {
+        assert!(
+            std::env::var_os("SCAMGUARD_REQUIRE_OCR").is_none(),
+            "SCAMGUARD_REQUIRE_OCR is set but Tesseract (chi_sim, chi_tra, eng) or {NOTO_CJK} is missing"
+        );
+        eprintln!("SKIPPED: tesseract with chi_sim+chi_tra+eng, or {NOTO_CJK}, is not installed");
+    }
+    t
+}
+
 /// Whether the font is installed; tests that render say they are skipped when it is not.
 #[must_use]
 pub fn font_available() -> bool {
@@ -152,6 +175,56 @@ fn rect(img: &mut RgbImage, color: [u8; 3], x: i32, y: i32, w: i32, h: i32) {
     }
 }
 
+/// `s` centred across the screen's width, its top at `y`.
+fn centred(img: &mut RgbImage, color: [u8; 3], y: i32, px: f32, font: &FontVec, s: &str) {
+    let (tw, _) = text_size(PxScale::from(px), font, s);
+    text(
+        img,
+        color,
+        (img.width() as i32 - tw as i32) / 2,
+        y,
+        px,
+        font,
+        s,
+    );
+}
+
+/// Width and height of a bubble holding `lines`.
+fn bubble_size(lines: &[String], font: &FontVec) -> (i32, i32) {
+    let scale = PxScale::from(TEXT_PX);
+    let text_w = lines
+        .iter()
+        .map(|l| text_size(scale, font, l).0 as i32)
+        .max()
+        .unwrap_or(0);
+    (text_w + 2 * PAD, lines.len() as i32 * LINE_PX + 2 * PAD)
+}
+
+/// A bubble of `fill` at (`x`, `y`) with `lines` in `ink`; returns its height.
+fn bubble(
+    img: &mut RgbImage,
+    (fill, ink): ([u8; 3], [u8; 3]),
+    x: i32,
+    y: i32,
+    lines: &[String],
+    font: &FontVec,
+) -> i32 {
+    let (bw, bh) = bubble_size(lines, font);
+    rect(img, fill, x, y, bw, bh);
+    for (i, l) in lines.iter().enumerate() {
+        text(
+            img,
+            ink,
+            x + PAD,
+            y + PAD + i as i32 * LINE_PX,
+            TEXT_PX,
+            font,
+            l,
+        );
+    }
+    bh
+}
+
 /// The status bar at the top of every phone screen: time, network and battery.
 fn status_bar(img: &mut RgbImage, font: &FontVec, bg: [u8; 3]) {
     let w = img.width() as i32;
@@ -190,40 +263,14 @@ pub fn chat(title: &str, items: &[Item], script: Script) -> RgbImage {
     status_bar(&mut img, font, [237, 237, 237]);
     // Title bar: back arrow, the contact's name, the menu.
     text(&mut img, [30, 30, 30], 36, 112, 48.0, font, "<");
-    let (tw, _) = text_size(PxScale::from(40.0), font, title);
-    text(
-        &mut img,
-        [30, 30, 30],
-        (w - tw as i32) / 2,
-        116,
-        40.0,
-        font,
-        title,
-    );
+    centred(&mut img, [30, 30, 30], 116, 40.0, font, title);
     text(&mut img, [30, 30, 30], w - 90, 104, 48.0, font, "...");
     rect(&mut img, [214, 214, 214], 0, 200, w, 2);
     for (top, item, lines) in &placed {
         match item {
-            Item::Time(t) => {
-                let (tw, _) = text_size(PxScale::from(30.0), font, t);
-                text(
-                    &mut img,
-                    [160, 160, 160],
-                    (w - tw as i32) / 2,
-                    *top + 16,
-                    30.0,
-                    font,
-                    t,
-                );
-            }
+            Item::Time(t) => centred(&mut img, [160, 160, 160], *top + 16, 30.0, font, t),
             Item::Bubble { mine, .. } => {
-                let text_w = lines
-                    .iter()
-                    .map(|l| text_size(scale, font, l).0 as i32)
-                    .max()
-                    .unwrap_or(0);
-                let bw = text_w + 2 * PAD;
-                let bh = lines.len() as i32 * LINE_PX + 2 * PAD;
+                let (bw, _) = bubble_size(lines, font);
                 let (avatar_x, bubble_x, fill) = if *mine {
                     (w - 30 - AVATAR, w - 30 - AVATAR - 24 - bw, [149, 236, 105])
                 } else {
@@ -235,11 +282,7 @@ pub fn chat(title: &str, items: &[Item], script: Script) -> RgbImage {
                     [200, 150, 90]
                 };
                 rect(&mut img, avatar, avatar_x, *top, AVATAR, AVATAR);
-                rect(&mut img, fill, bubble_x, *top, bw, bh);
-                for (i, l) in lines.iter().enumerate() {
-                    let ly = *top + PAD + i as i32 * LINE_PX;
-                    text(&mut img, [25, 25, 25], bubble_x + PAD, ly, TEXT_PX, font, l);
-                }
+                bubble(&mut img, (fill, [25, 25, 25]), bubble_x, *top, lines, font);
             }
         }
     }
@@ -262,48 +305,13 @@ pub fn sms(sender: &str, date: &str, messages: &[&str], script: Script) -> RgbIm
     let mut img = RgbImage::from_pixel(WIDTH, HEIGHT, Rgb([255, 255, 255]));
     let w = WIDTH as i32;
     status_bar(&mut img, font, [255, 255, 255]);
-    let (tw, _) = text_size(PxScale::from(44.0), font, sender);
-    text(
-        &mut img,
-        [0, 0, 0],
-        (w - tw as i32) / 2,
-        120,
-        44.0,
-        font,
-        sender,
-    );
+    centred(&mut img, [0, 0, 0], 120, 44.0, font, sender);
     rect(&mut img, [220, 220, 220], 0, 210, w, 2);
-    let (dw, _) = text_size(PxScale::from(30.0), font, date);
-    text(
-        &mut img,
-        [140, 140, 140],
-        (w - dw as i32) / 2,
-        250,
-        30.0,
-        font,
-        date,
-    );
+    centred(&mut img, [140, 140, 140], 250, 30.0, font, date);
     let mut y = 330;
     for m in messages {
         let lines = wrap(m, font, scale, 760);
-        let text_w = lines
-            .iter()
-            .map(|l| text_size(scale, font, l).0 as i32)
-            .max()
-            .unwrap_or(0);
-        let bh = lines.len() as i32 * LINE_PX + 2 * PAD;
-        rect(&mut img, [233, 233, 235], 40, y, text_w + 2 * PAD, bh);
-        for (i, l) in lines.iter().enumerate() {
-            text(
-                &mut img,
-                [0, 0, 0],
-                40 + PAD,
-                y + PAD + i as i32 * LINE_PX,
-                TEXT_PX,
-                font,
-                l,
-            );
-        }
+        let bh = bubble(&mut img, ([233, 233, 235], [0, 0, 0]), 40, y, &lines, font);
         y += bh + 50;
     }
     let bar = HEIGHT as i32 - 150;
