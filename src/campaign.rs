@@ -3,14 +3,20 @@
 //! Keyed by a keyed hash of the *normalized* text (so `微 信` and `微信`, full-width and
 //! half-width, count as one text); senders are kept as keyed hashes of (chat, sender). No text
 //! and no id is stored. Pure apart from the map: time is an argument.
+//!
+//! With Redis ([`Campaigns::shared`]) every replica counts into one sorted set per text
+//! ([`RedisStore::campaign_observe`]), keyed by the server's salt, so posts that land on
+//! different replicas add up; while Redis is unreachable each replica counts on its own.
 
 use std::collections::hash_map::RandomState;
 use std::hash::{BuildHasher, Hash};
+use std::sync::Arc;
 use std::time::Duration;
 
 use dashmap::DashMap;
 
 use crate::conversation::{Timestamp, duration_ms};
+use crate::store::RedisStore;
 
 /// Shortest normalized text (in characters) that can form a campaign: "ok" posted by many is
 /// not one.
@@ -52,6 +58,7 @@ pub struct Campaigns {
     config: CampaignConfig,
     keys: RandomState,
     texts: DashMap<u64, Seen>,
+    shared: Option<Arc<RedisStore>>,
 }
 
 impl Campaigns {
@@ -62,6 +69,16 @@ impl Campaigns {
             config,
             keys: RandomState::new(),
             texts: DashMap::new(),
+            shared: None,
+        }
+    }
+
+    /// A tracker shared by every replica on `store`'s prefix.
+    #[must_use]
+    pub fn shared(config: CampaignConfig, store: Arc<RedisStore>) -> Self {
+        Campaigns {
+            shared: Some(store),
+            ..Campaigns::new(config)
         }
     }
 
@@ -69,7 +86,10 @@ impl Campaigns {
     #[must_use]
     pub fn text_key(&self, normalized: &str) -> Option<u64> {
         let chars = normalized.chars().filter(|c| !c.is_whitespace()).count();
-        (chars >= MIN_CHARS).then(|| self.hash(normalized))
+        (chars >= MIN_CHARS).then(|| match &self.shared {
+            Some(store) => store.campaign_text_key(normalized),
+            None => self.hash(normalized),
+        })
     }
 
     fn hash<T: Hash>(&self, v: T) -> u64 {
@@ -79,6 +99,12 @@ impl Campaigns {
     /// Record that `sender` posted text `key` in `chat` at `now`; returns how many distinct
     /// accounts posted it within the window, this one included.
     pub fn observe(&self, key: u64, chat: i64, sender: i64, now: Timestamp) -> usize {
+        if let Some(store) = &self.shared
+            && let Ok(n) =
+                store.campaign_observe(key, chat, sender, now, self.config.window, MAX_SENDERS)
+        {
+            return n;
+        }
         let window = duration_ms(self.config.window);
         let who = self.hash((chat, sender));
         let n = {

@@ -32,6 +32,8 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use crate::engine::{Level, RuleMeta, Scan, Stage};
 
+mod wire;
+
 /// How many distinct scam families a conversation remembers at once.
 pub const MAX_FAMILIES: usize = 4;
 
@@ -147,8 +149,8 @@ struct Tick(u32);
 /// One remembered scam family.
 #[derive(Clone, Debug, Default)]
 struct FamilySlot {
-    /// A rule of the family (the first seen); shared with the rule set, it names the family.
-    rule: Option<Arc<RuleMeta>>,
+    /// The family's name (a thin pointer keeps the conversation small).
+    family: Option<Arc<String>>,
     /// Last time the family was seen.
     last: Tick,
     /// Sum of the weights of every finding of the family since it (re)entered the window:
@@ -160,11 +162,11 @@ struct FamilySlot {
 
 impl FamilySlot {
     fn family(&self) -> Option<&str> {
-        self.rule.as_deref().map(|r| r.family.as_str())
+        self.family.as_deref().map(String::as_str)
     }
 
     fn active(&self, now: Tick, window: u32) -> bool {
-        self.rule.is_some() && in_window(self.last, now, window)
+        self.family.is_some() && in_window(self.last, now, window)
     }
 }
 
@@ -428,7 +430,7 @@ impl Conversation {
             return true;
         };
         self.families[i] = FamilySlot {
-            rule: Some(Arc::clone(rule)),
+            family: Some(Arc::new(family.to_owned())),
             last: now,
             weight,
             warned: false,

@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use crate::conversation::{Assessment, Timestamp};
 use crate::engine::{Engine, Level, RuleMeta, Scan};
-use crate::sessions::{ConversationKey, SessionStore};
+use crate::sessions::{ConversationKey, SessionBackend};
 
 /// Longest message text scanned, in bytes; the rest is ignored (Telegram's own limit is
 /// 4096 characters, so this only bites on hostile or synthetic input).
@@ -279,7 +279,7 @@ pub fn truncate_bytes(s: &str, max: usize) -> &str {
 /// The engine (swappable at run time) and the conversations.
 pub struct Guard {
     engine: arc_swap::ArcSwap<Engine>,
-    sessions: Arc<SessionStore>,
+    sessions: Arc<dyn SessionBackend>,
 }
 
 impl std::fmt::Debug for Guard {
@@ -294,7 +294,7 @@ impl std::fmt::Debug for Guard {
 impl Guard {
     /// A guard over `engine` and `sessions`.
     #[must_use]
-    pub fn new(engine: Engine, sessions: Arc<SessionStore>) -> Self {
+    pub fn new(engine: Engine, sessions: Arc<dyn SessionBackend>) -> Self {
         Guard {
             engine: arc_swap::ArcSwap::from_pointee(engine),
             sessions,
@@ -315,7 +315,7 @@ impl Guard {
 
     /// The conversations.
     #[must_use]
-    pub fn sessions(&self) -> &Arc<SessionStore> {
+    pub fn sessions(&self) -> &Arc<dyn SessionBackend> {
         &self.sessions
     }
 
@@ -325,7 +325,12 @@ impl Guard {
         let scanned = incoming.scanned_text();
         let scan = self.engine.load().scan(&scanned);
         crate::metrics::findings(&scan);
-        let assessment = self.sessions.observe(incoming.key(), &scan, now);
+        let key = incoming.key();
+        let assessment = if self.sessions.shared() {
+            crate::store::round_trip(|| self.sessions.observe(key, &scan, now))
+        } else {
+            self.sessions.observe(key, &scan, now)
+        };
         Outcome {
             scanned,
             scan,
@@ -350,7 +355,7 @@ mod tests {
     use super::*;
     use crate::engine::{Finding, LoadOptions, Stage};
     use crate::rules::Source;
-    use crate::sessions::SessionConfig;
+    use crate::sessions::{SessionConfig, SessionStore};
 
     const RULES: &str = r#"
 family = "fake_customer_service"

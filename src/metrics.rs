@@ -36,6 +36,12 @@ pub const RELOADS: &str = "scamguard_reloads_total";
 pub const WEBHOOK: &str = "scamguard_webhook_requests_total";
 /// Updates accepted by the webhook and not yet being handled.
 pub const QUEUED: &str = "scamguard_webhook_queued";
+/// 1 while the shared store (Redis) is unreachable, else 0.
+pub const STORE_DOWN: &str = "scamguard_store_down";
+/// Outages of the shared store (Redis) since start.
+pub const STORE_OUTAGES: &str = "scamguard_store_outages_total";
+/// Messages judged on their own because the shared conversation state was unreachable.
+pub const STATELESS: &str = "scamguard_stateless_messages_total";
 
 /// Install the Prometheus recorder for this process.
 ///
@@ -74,6 +80,18 @@ fn describe() {
     describe_counter!(RELOADS, "Reloads of rules and locales, by result");
     describe_counter!(WEBHOOK, "Webhook requests, by HTTP status");
     describe_gauge!(QUEUED, "Updates accepted by the webhook, not yet handled");
+    describe_gauge!(
+        STORE_DOWN,
+        "1 while the shared store (Redis) is unreachable"
+    );
+    describe_counter!(
+        STORE_OUTAGES,
+        "Outages of the shared store (Redis) since start"
+    );
+    describe_counter!(
+        STATELESS,
+        "Messages judged on their own: the shared conversation state was unreachable"
+    );
 }
 
 /// An update of `kind` arrived.
@@ -145,4 +163,17 @@ pub fn webhook(status: u16) {
 /// Updates queued by the webhook now.
 pub fn queued(n: usize) {
     gauge!(QUEUED).set(n as f64);
+}
+
+/// The shared store became unreachable (`true`) or reachable again (`false`).
+pub fn store_outage(down: bool) {
+    gauge!(STORE_DOWN).set(if down { 1.0 } else { 0.0 });
+    if down {
+        counter!(STORE_OUTAGES).increment(1);
+    }
+}
+
+/// A message was judged on its own: its conversation was out of reach.
+pub fn stateless() {
+    counter!(STATELESS).increment(1);
 }

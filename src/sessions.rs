@@ -75,7 +75,8 @@ impl Default for SessionConfig {
     }
 }
 
-/// Where conversations live: in memory ([`SessionStore`]) or, later, a shared store.
+/// Where conversations live: in memory ([`SessionStore`]) or in Redis, shared by replicas
+/// ([`crate::store::RedisSessions`]).
 pub trait SessionBackend: Send + Sync {
     /// Record a message's scan at `now` in `key`'s conversation and assess it.
     fn observe(&self, key: ConversationKey, scan: &Scan, now: Timestamp) -> Assessment;
@@ -88,6 +89,12 @@ pub trait SessionBackend: Send + Sync {
     /// Whether no conversation is stored.
     fn is_empty(&self) -> bool {
         self.len() == 0
+    }
+    /// The configuration the backend was built with.
+    fn config(&self) -> &SessionConfig;
+    /// Whether a step goes over the network (it may block for a round trip).
+    fn shared(&self) -> bool {
+        false
     }
 }
 
@@ -333,6 +340,10 @@ impl SessionBackend for SessionStore {
 
     fn len(&self) -> usize {
         SessionStore::len(self)
+    }
+
+    fn config(&self) -> &SessionConfig {
+        SessionStore::config(self)
     }
 }
 

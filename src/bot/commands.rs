@@ -247,7 +247,7 @@ pub(crate) async fn private<R: TgBot>(
             let user = incoming.sender.unwrap_or(chat);
             let now = Timestamp::now().0;
             if let Err(e) = blocking(&app.store, move |s| s.set_lang(user, new.code(), now)).await {
-                tracing::error!(update_id, error = %e, "cannot store language choice");
+                store_failed!(e, update_id, "cannot store language choice");
             }
             tracing::info!(update_id, chat = %app.chat_hash(chat), lang = new.code(), "language chosen");
             reply(bot, app, chat, id, cat.text(new, "lang-set")).await;
@@ -504,7 +504,7 @@ pub(crate) async fn group<R: TgBot>(
                 Ok(true) => "untrust-done",
                 Ok(false) => "trust-unchanged",
                 Err(e) => {
-                    tracing::error!(update_id, error = %e, "cannot store trust");
+                    store_failed!(e, update_id, "cannot store trust");
                     return;
                 }
             };
@@ -572,7 +572,7 @@ async fn save(app: &App, chat: i64, settings: &GroupSettings, update_id: u32) ->
             true
         }
         Err(e) => {
-            tracing::error!(update_id, error = %e, "cannot store group settings");
+            store_failed!(e, update_id, "cannot store group settings");
             false
         }
     }

@@ -251,7 +251,7 @@ async fn feedback<R: TgBot>(
     })
     .await
     .unwrap_or_else(|e| {
-        tracing::error!(update_id, error = %e, "cannot record feedback");
+        store_failed!(e, update_id, "cannot record feedback");
         FeedbackOutcome::UnknownWarning
     });
     tracing::info!(
@@ -350,7 +350,7 @@ async fn moderation<R: TgBot>(
     })
     .await
     {
-        tracing::error!(update_id, error = %e, "cannot write the moderation log");
+        store_failed!(e, update_id, "cannot write the moderation log");
     }
     tracing::info!(update_id, chat = %app.chat_hash(chat), outcome, "admin button");
     answer(bot, app, q, Some(app.catalog().text(lang, key))).await;
@@ -420,7 +420,7 @@ async fn settings_press<R: TgBot>(
     })
     .await
     {
-        tracing::error!(update_id, error = %e, "cannot store group settings");
+        store_failed!(e, update_id, "cannot store group settings");
         answer(bot, app, q, None).await;
         mark(app, update_id).await;
         return;

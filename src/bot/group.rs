@@ -46,7 +46,7 @@ pub(crate) async fn settings(app: &App, chat: i64) -> GroupSettings {
     blocking(&app.store, move |s| s.group_settings(chat))
         .await
         .unwrap_or_else(|e| {
-            tracing::error!(chat = %app.chat_hash(chat), error = %e, "cannot read group settings: defaults used");
+            store_failed!(e, chat = %app.chat_hash(chat), "cannot read group settings: defaults used");
             GroupSettings::default()
         })
 }
@@ -230,7 +230,7 @@ async fn member_record(
     })
     .await;
     r.unwrap_or_else(|e| {
-        tracing::error!(chat = %app.chat_hash(chat), error = %e, "cannot read member record");
+        store_failed!(e, chat = %app.chat_hash(chat), "cannot read member record");
         // Unknown history: judged as a regular member, not a newcomer.
         MemberRecord {
             messages: u32::MAX,
@@ -261,7 +261,7 @@ async fn joined<R: TgBot>(
             continue;
         };
         if let Err(e) = blocking(&app.store, move |s| s.note_join(chat, user, now)).await {
-            tracing::error!(chat = %app.chat_hash(chat), error = %e, "cannot record a join");
+            store_failed!(e, chat = %app.chat_hash(chat), "cannot record a join");
         }
     }
 }
@@ -578,7 +578,7 @@ async fn record(
     })
     .await;
     if let Err(e) = r {
-        tracing::error!(chat = %app.chat_hash(chat), error = %e, "cannot write the moderation log");
+        store_failed!(e, chat = %app.chat_hash(chat), "cannot write the moderation log");
     }
 }
 
@@ -712,7 +712,7 @@ pub(crate) async fn my_chat_member<R: TgBot>(
         })
         .await;
         if let Err(e) = r {
-            tracing::error!(error = %e, "cannot record rights notices");
+            store_failed!(e, "cannot record rights notices");
         }
         if lost && !new.is_privileged() {
             texts.push(app.catalog().text(lang, "group-demoted"));
@@ -759,7 +759,7 @@ pub(crate) async fn chat_member(change: ChatMemberUpdated, update_id: u32, app: 
     if change.new_chat_member.kind.is_present() && !change.old_chat_member.kind.is_present() {
         let now = Timestamp::now().0;
         if let Err(e) = blocking(&app.store, move |s| s.note_join(chat, user, now)).await {
-            tracing::error!(update_id, error = %e, "cannot record a join");
+            store_failed!(e, update_id, "cannot record a join");
         }
     }
 }

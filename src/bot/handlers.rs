@@ -430,7 +430,7 @@ pub(crate) async fn chat_lang(
     let stored = blocking(&app.store, move |s| s.lang(user))
         .await
         .unwrap_or_else(|e| {
-            tracing::error!(update_id, error = %e, "store unavailable");
+            store_failed!(e, update_id, "store unavailable");
             None
         });
     crate::i18n::Lang::choose(
@@ -522,7 +522,7 @@ pub(crate) async fn begin(app: &App, update_id: u32) -> bool {
     let state = blocking(&app.store, move |s| s.begin_update(update_id, now))
         .await
         .unwrap_or_else(|e| {
-            tracing::error!(update_id, error = %e, "store unavailable");
+            store_failed!(e, update_id, "store unavailable");
             UpdateState::Attempt(1)
         });
     if should_handle(update_id, state) {
@@ -536,7 +536,7 @@ pub(crate) async fn begin(app: &App, update_id: u32) -> bool {
 pub(crate) async fn mark(app: &App, update_id: u32) {
     let now = Timestamp::now().0;
     if let Err(e) = blocking(&app.store, move |s| s.mark_update(update_id, now)).await {
-        tracing::error!(update_id, error = %e, "cannot mark update handled");
+        store_failed!(e, update_id, "cannot mark update handled");
     }
 }
 

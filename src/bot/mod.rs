@@ -6,6 +6,18 @@
 //! SIGINT or SIGTERM; then it stops taking updates, finishes those in hand (pending calm
 //! answers go out at once) and exits 0. SIGHUP reloads rules and locales.
 
+/// Log a failed store call: at `error`, or at `debug` when the call did not reach a shared
+/// store in an outage (the store logged the outage once, [`crate::store::StoreError::Unavailable`]).
+macro_rules! store_failed {
+    ($e:expr, $($field:tt)*) => {
+        if matches!($e, $crate::store::StoreError::Unavailable) {
+            tracing::debug!(error = %$e, $($field)*)
+        } else {
+            tracing::error!(error = %$e, $($field)*)
+        }
+    };
+}
+
 pub mod admins;
 pub mod batch;
 pub mod commands;
@@ -34,12 +46,13 @@ use teloxide::prelude::*;
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 
+use crate::campaign::{CampaignConfig, Campaigns};
 use crate::config::{Config, LogFormat};
 use crate::engine::Engine;
 use crate::guard::Guard;
 use crate::i18n::Catalog;
-use crate::sessions::{SessionConfig, SessionStore};
-use crate::store::{RedisStore, SqliteStore, Store};
+use crate::sessions::{SessionBackend, SessionConfig, SessionStore};
+use crate::store::{RedisSessions, RedisStore, SqliteStore, Store};
 
 pub use handlers::{App, HandlerError, distribution, schema};
 
@@ -149,6 +162,8 @@ pub struct Loaded {
     pub catalog: Catalog,
     /// The database.
     pub store: Arc<dyn Store>,
+    /// The same store when it is Redis: conversations and campaign counters live there too.
+    pub shared: Option<Arc<RedisStore>>,
 }
 
 /// Where `config` takes rules and locales from.
@@ -169,10 +184,12 @@ pub fn load(config: &Config) -> Result<Loaded, String> {
         let store = RedisStore::open(url.expose(), &config.redis_prefix, KEEP_LOG)
             .map_err(|e| format!("redis.url: cannot use the Redis server: {e}"))?;
         tracing::info!(prefix = store.prefix(), "state in Redis");
+        let store = Arc::new(store);
         return Ok(Loaded {
             engine,
             catalog,
-            store: Arc::new(store),
+            store: store.clone(),
+            shared: Some(store),
         });
     }
     if let Some(parent) = config
@@ -190,6 +207,7 @@ pub fn load(config: &Config) -> Result<Loaded, String> {
         engine,
         catalog,
         store: Arc::new(store),
+        shared: None,
     })
 }
 
@@ -299,6 +317,7 @@ async fn run(config: Config, token: String, loaded: Loaded) -> Result<(), String
         engine,
         catalog,
         store,
+        shared,
     } = loaded;
     // Signals are heard from the start: a stop during startup exits cleanly too.
     let stop = spawn_signal_listener();
@@ -333,12 +352,23 @@ async fn run(config: Config, token: String, loaded: Loaded) -> Result<(), String
     }
     prune(&store).await;
 
-    let sessions = Arc::new(SessionStore::new(SessionConfig {
+    let session_config = SessionConfig {
         idle: config.session_idle,
         max_entries: config.session_max_entries,
         ..SessionConfig::default()
-    }));
-    let _sweeper = sessions.spawn_sweeper(Duration::from_secs(60));
+    };
+    let (sessions, _sweeper): (Arc<dyn SessionBackend>, _) = match &shared {
+        // Redis expires idle conversations by TTL.
+        Some(redis) => (
+            Arc::new(RedisSessions::new(redis.clone(), session_config)),
+            None,
+        ),
+        None => {
+            let local = Arc::new(SessionStore::new(session_config));
+            let sweeper = local.spawn_sweeper(Duration::from_secs(60));
+            (local, Some(sweeper))
+        }
+    };
     let guard = Guard::new(engine, sessions);
     let ledger = listener::Ledger::new();
     let gate = listener::Gate::new(MAX_IN_HAND);
@@ -357,6 +387,9 @@ async fn run(config: Config, token: String, loaded: Loaded) -> Result<(), String
         a.decoders.limits.max_pixels = config.max_image_pixels;
         a.decoders.ocr_per_minute = config.ocr_per_minute;
         a.decoders.ocr = screenshots(&config);
+        if let Some(redis) = &shared {
+            a.campaigns = Campaigns::shared(CampaignConfig::default(), redis.clone());
+        }
     }
 
     // The HTTP listener: health and metrics in both modes, the webhook in webhook mode.

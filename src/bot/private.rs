@@ -344,7 +344,7 @@ pub(crate) async fn send_warning<R: TgBot>(
     })
     .await
     .unwrap_or_else(|e| {
-        tracing::error!(update_id, error = %e, "cannot record warning");
+        store_failed!(e, update_id, "cannot record warning");
         0
     });
     let mut text = render::warning(&app.catalog(), lang, view);

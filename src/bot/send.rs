@@ -218,7 +218,7 @@ impl Once {
                 false
             }
             Err(e) => {
-                tracing::error!(kind, message_id, error = %e, "action log unavailable: going ahead");
+                store_failed!(e, kind, message_id, "action log unavailable: going ahead");
                 true
             }
         }
@@ -269,7 +269,12 @@ impl Once {
         })
         .await
         {
-            tracing::error!(kind, message_id, error = %e, "cannot record the outcome of an action");
+            store_failed!(
+                e,
+                kind,
+                message_id,
+                "cannot record the outcome of an action"
+            );
         }
         out
     }

@@ -14,7 +14,9 @@ mod memory;
 mod redis;
 mod sqlite;
 
-pub use self::redis::{DEFAULT_PREFIX as DEFAULT_REDIS_PREFIX, RedisStore, redact_url};
+pub use self::redis::{
+    DEFAULT_PREFIX as DEFAULT_REDIS_PREFIX, RedisSessions, RedisStore, redact_url, round_trip,
+};
 pub use groups::{Counter, GroupStore, MemberRecord, ModerationEntry};
 pub use memory::MemoryStore;
 pub use sqlite::SqliteStore;
@@ -39,6 +41,9 @@ pub enum StoreError {
         /// Newest version this build knows.
         supported: i64,
     },
+    /// The shared store is in an outage (already logged); the call did not reach it.
+    #[error("store unavailable")]
+    Unavailable,
     /// Any other backend failure.
     #[error("{0}")]
     Other(String),

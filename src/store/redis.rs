@@ -28,10 +28,13 @@
 //! that index those keys by time. Pending actions have no TTL, as SQLite never prunes them.
 
 use std::collections::HashMap;
-use std::sync::{Mutex, MutexGuard};
-use std::time::Duration;
+use std::sync::{Mutex, MutexGuard, PoisonError};
+use std::time::{Duration, Instant};
 
 use redis::{Connection, Script};
+
+mod shared;
+pub use shared::{RedisSessions, round_trip};
 
 use crate::policy::GroupSettings;
 
@@ -44,7 +47,9 @@ use super::{
 /// Default key prefix.
 pub const DEFAULT_PREFIX: &str = "scamguard:";
 /// Longest wait for a connection, and for one reply.
-const TIMEOUT: Duration = Duration::from_secs(5);
+const TIMEOUT: Duration = Duration::from_secs(2);
+/// While the server is unreachable, one call in this long tries it; the others fail at once.
+const PROBE_EVERY: Duration = Duration::from_secs(1);
 /// Idle connections kept for reuse.
 const POOL_MAX: usize = 16;
 /// Keys removed by one run of a pruning script (each run blocks the server while it runs).
@@ -135,6 +140,7 @@ struct Scripts {
     prune: Script,
     prune_log: Script,
     feedback: Script,
+    campaign: Script,
 }
 
 /// Redis-backed [`Store`], safe to share between processes on one prefix.
@@ -146,6 +152,8 @@ pub struct RedisStore {
     /// TTL of what SQLite prunes by age, in milliseconds.
     keep_ms: u64,
     scripts: Scripts,
+    /// `Some(last try)` while the server is unreachable.
+    down: Mutex<Option<Instant>>,
 }
 
 impl std::fmt::Debug for RedisStore {
@@ -191,7 +199,9 @@ impl RedisStore {
                 prune: Script::new(PRUNE),
                 prune_log: Script::new(PRUNE_LOG),
                 feedback: Script::new(FEEDBACK),
+                campaign: Script::new(shared::CAMPAIGN),
             },
+            down: Mutex::new(None),
         };
         let salt_key = store.key("salt");
         let mut fresh = [0u8; 32];
@@ -207,7 +217,7 @@ impl RedisStore {
                     .query(c)?;
                 redis::cmd("GET").arg(&salt_key).query::<Vec<u8>>(c)
             })
-            .map_err(|e| StoreError::Other(format!("{}: {e}", redact_url(url))))?;
+            .map_err(|e| StoreError::Other(format!("{}: {}", redact_url(url), e)))?;
         if salt.is_empty() {
             return Err(StoreError::Other(format!(
                 "{}: the salt at {salt_key} is empty",
@@ -230,9 +240,7 @@ impl RedisStore {
 
     fn pool(&self) -> MutexGuard<'_, Vec<Connection>> {
         // The pool is a plain list of idle connections: a panic cannot leave it inconsistent.
-        self.pool
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
+        self.pool.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
     fn connect(&self) -> redis::RedisResult<Connection> {
@@ -244,36 +252,115 @@ impl RedisStore {
 
     /// Run `f` on an idle connection (or a new one). A connection that failed is dropped, not
     /// reused; nothing is retried, since a command may have run before its reply was lost.
-    fn with<T>(
+    ///
+    /// An unreachable server is an outage: logged once when it starts and once when it ends.
+    /// During it, one call a second ([`PROBE_EVERY`]) tries the server and the others fail at
+    /// once with [`StoreError::Unavailable`], so no message waits on a dead connection.
+    pub(crate) fn with<T>(
         &self,
         f: impl FnOnce(&mut Connection) -> redis::RedisResult<T>,
-    ) -> redis::RedisResult<T> {
-        let pooled = self.pool().pop();
-        let mut c = match pooled {
-            Some(c) => c,
-            None => self.connect()?,
-        };
-        let r = f(&mut c);
-        let broken = match &r {
-            Ok(_) => false,
-            Err(e) => {
-                e.is_io_error()
-                    || e.is_timeout()
-                    || e.is_connection_dropped()
-                    || e.is_unrecoverable_error()
-            }
-        };
-        if !broken {
-            let mut pool = self.pool();
-            if pool.len() < POOL_MAX {
-                pool.push(c);
-            }
+    ) -> StoreResult<T> {
+        if !self.may_try() {
+            return Err(StoreError::Unavailable);
         }
-        r
+        let pooled = self.pool().pop();
+        let r = match pooled {
+            Some(c) => Ok(c),
+            None => self.connect(),
+        }
+        .and_then(|mut c| {
+            let r = f(&mut c);
+            if !r
+                .as_ref()
+                .is_err_and(|e| unreachable(e) || e.is_unrecoverable_error())
+            {
+                let mut pool = self.pool();
+                if pool.len() < POOL_MAX {
+                    pool.push(c);
+                }
+            }
+            r
+        });
+        if self.note(r.as_ref().err()) {
+            self.reseed();
+        }
+        Ok(r?)
+    }
+
+    /// After an outage: a server that came back empty gets this process's salt again, so the
+    /// hashes of every replica stay one; a different salt found there is logged.
+    fn reseed(&self) {
+        let key = self.key("salt");
+        let found = self.with(|c| {
+            let _: Option<String> = redis::cmd("SET")
+                .arg(&key)
+                .arg(&self.salt[..])
+                .arg("NX")
+                .query(c)?;
+            redis::cmd("GET").arg(&key).query::<Vec<u8>>(c)
+        });
+        if let Ok(found) = found
+            && found != self.salt
+        {
+            tracing::error!(
+                prefix = %self.prefix,
+                "the salt in redis differs from this process's: restart every replica"
+            );
+        }
+    }
+
+    /// Whether this call may use the server: always while it is up; during an outage, the
+    /// first call after [`PROBE_EVERY`].
+    fn may_try(&self) -> bool {
+        let mut down = self.down.lock().unwrap_or_else(PoisonError::into_inner);
+        match *down {
+            None => true,
+            Some(last) if last.elapsed() >= PROBE_EVERY => {
+                *down = Some(Instant::now());
+                true
+            }
+            Some(_) => false,
+        }
+    }
+
+    /// Record how a call went: the start and the end of an outage are logged, once each.
+    /// Returns whether an outage ended.
+    fn note(&self, error: Option<&redis::RedisError>) -> bool {
+        let mut down = self.down.lock().unwrap_or_else(PoisonError::into_inner);
+        match (error.filter(|e| unreachable(e)), down.is_some()) {
+            (Some(e), false) => {
+                *down = Some(Instant::now());
+                drop(self.pool().drain(..));
+                crate::metrics::store_outage(true);
+                tracing::error!(
+                    prefix = %self.prefix,
+                    error = %e,
+                    "redis unreachable: conversations are judged message by message until it returns"
+                );
+            }
+            (Some(_), true) => *down = Some(Instant::now()),
+            (None, true) => {
+                *down = None;
+                crate::metrics::store_outage(false);
+                tracing::info!(prefix = %self.prefix, "redis reachable again");
+                return true;
+            }
+            (None, false) => {}
+        }
+        false
+    }
+
+    /// Whether the server is in an outage.
+    #[must_use]
+    pub fn is_down(&self) -> bool {
+        self.down
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .is_some()
     }
 
     fn run<T>(&self, f: impl FnOnce(&mut Connection) -> redis::RedisResult<T>) -> StoreResult<T> {
-        Ok(self.with(f)?)
+        self.with(f)
     }
 
     fn action_member(&self, chat: i64, message_id: i32, kind: &str) -> String {
@@ -299,6 +386,11 @@ impl RedisStore {
             }
         }
     }
+}
+
+/// A failure of the connection, not of the command: the server is unreachable.
+fn unreachable(e: &redis::RedisError) -> bool {
+    e.is_io_error() || e.is_timeout() || e.is_connection_dropped() || e.is_connection_refusal()
 }
 
 fn flag(b: bool) -> u8 {
