@@ -32,7 +32,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use crate::engine::{Level, RuleMeta, Scan, Stage};
 
-mod wire;
+pub mod wire;
 
 /// How many distinct scam families a conversation remembers at once.
 pub const MAX_FAMILIES: usize = 4;
@@ -202,8 +202,19 @@ pub struct Conversation {
     /// Last time a message was `warning` or above on its own (several rules of one stage can
     /// make a message a warning that the per-stage maxima below do not reach): the
     /// conversation stays at least at `warning` while that message is in the window.
-    message_warning_last: Option<Tick>,
+    /// Valid where `flags` has [`MESSAGE_WARNING`].
+    message_warning_last: Tick,
+    /// The id of the last step taken ([`Conversation::observe_step`]), valid where `flags` has
+    /// [`STEP`]; [`STEP_WARNED`]: it warned.
+    last_step: u32,
+    /// [`MESSAGE_WARNING`], [`STEP`], [`STEP_WARNED`] (packed: the conversation stays within
+    /// 144 bytes).
+    flags: u8,
 }
+
+const MESSAGE_WARNING: u8 = 1;
+const STEP: u8 = 2;
+const STEP_WARNED: u8 = 4;
 
 impl Conversation {
     /// A conversation with nothing seen.
@@ -256,7 +267,8 @@ impl Conversation {
         }
 
         if scan.level >= Level::Warning {
-            self.message_warning_last = Some(self.message_warning_last.map_or(now, |t| t.max(now)));
+            let t = self.message_warning().map_or(now, |t| t.max(now));
+            self.set_message_warning(Some(t));
         }
         let chain = self.active_stages(now, window);
         let level = scan.level.max(self.chain_level(chain, now, window, config));
@@ -284,6 +296,53 @@ impl Conversation {
             hard_trigger,
             messages: self.messages,
             genre: scan.genre,
+        }
+    }
+
+    /// [`Conversation::observe`] for the message `step` (an id of the message, such as a hash
+    /// of its chat, id and text). The same step again (a delivery repeated after a process
+    /// died mid-update) changes nothing and is assessed as it was the first time, `warn_now`
+    /// included, so the warning it was owed is not lost. Returns whether the state changed.
+    pub fn observe_step(
+        &mut self,
+        step: u32,
+        scan: &Scan,
+        now: Timestamp,
+        config: &ConversationConfig,
+    ) -> (Assessment, bool) {
+        if let Some((last, warned)) = self.last_step()
+            && last == step
+        {
+            let mut a = self.clone().observe(scan, now, config);
+            a.warn_now = warned;
+            a.messages = self.messages;
+            return (a, false);
+        }
+        let a = self.observe(scan, now, config);
+        self.set_last_step(Some((step, a.warn_now)));
+        (a, true)
+    }
+
+    fn message_warning(&self) -> Option<Tick> {
+        (self.flags & MESSAGE_WARNING != 0).then_some(self.message_warning_last)
+    }
+
+    fn set_message_warning(&mut self, t: Option<Tick>) {
+        self.message_warning_last = t.unwrap_or_default();
+        self.flags =
+            (self.flags & !MESSAGE_WARNING) | if t.is_some() { MESSAGE_WARNING } else { 0 };
+    }
+
+    fn last_step(&self) -> Option<(u32, bool)> {
+        (self.flags & STEP != 0).then_some((self.last_step, self.flags & STEP_WARNED != 0))
+    }
+
+    fn set_last_step(&mut self, step: Option<(u32, bool)>) {
+        self.flags &= !(STEP | STEP_WARNED);
+        self.last_step = 0;
+        if let Some((id, warned)) = step {
+            self.last_step = id;
+            self.flags |= STEP | if warned { STEP_WARNED } else { 0 };
         }
     }
 
@@ -349,7 +408,7 @@ impl Conversation {
                 None => *slot = FamilySlot::default(),
             }
         }
-        self.message_warning_last = self.message_warning_last.and_then(moved);
+        self.set_message_warning(self.message_warning().and_then(moved));
         self.last_activity = moved(self.last_activity).unwrap_or_default();
         self.base = base;
     }
@@ -375,7 +434,7 @@ impl Conversation {
             return Level::Danger;
         }
         if self
-            .message_warning_last
+            .message_warning()
             .is_some_and(|t| in_window(t, now, window))
         {
             return Level::Warning;

@@ -276,6 +276,21 @@ pub fn truncate_bytes(s: &str, max: usize) -> &str {
     &s[..end]
 }
 
+/// The id of one message's step in its conversation: FNV-1a (32 bits) of the chat, the
+/// message id and the text scanned (a screenshot's messages share the image's message id).
+/// The same in every process, so a replica given an update another one began knows the step.
+fn step_id(incoming: &Incoming, scanned: &str) -> u32 {
+    incoming
+        .chat
+        .to_le_bytes()
+        .into_iter()
+        .chain(incoming.message_id.to_le_bytes())
+        .chain(scanned.bytes())
+        .fold(0x811c_9dc5, |h: u32, b| {
+            (h ^ u32::from(b)).wrapping_mul(0x0100_0193)
+        })
+}
+
 /// The engine (swappable at run time) and the conversations.
 pub struct Guard {
     engine: arc_swap::ArcSwap<Engine>,
@@ -326,10 +341,11 @@ impl Guard {
         let scan = self.engine.load().scan(&scanned);
         crate::metrics::findings(&scan);
         let key = incoming.key();
+        let step = step_id(incoming, &scanned);
         let assessment = if self.sessions.shared() {
-            crate::store::round_trip(|| self.sessions.observe(key, &scan, now))
+            crate::store::round_trip(|| self.sessions.observe_step(key, step, &scan, now))
         } else {
-            self.sessions.observe(key, &scan, now)
+            self.sessions.observe_step(key, step, &scan, now)
         };
         Outcome {
             scanned,

@@ -80,6 +80,16 @@ impl Default for SessionConfig {
 pub trait SessionBackend: Send + Sync {
     /// Record a message's scan at `now` in `key`'s conversation and assess it.
     fn observe(&self, key: ConversationKey, scan: &Scan, now: Timestamp) -> Assessment;
+    /// [`SessionBackend::observe`] for the message `step` (an id of the message): the same step
+    /// again, a delivery repeated after a process died mid-update, is assessed as it was the
+    /// first time and changes nothing ([`Conversation::observe_step`]).
+    fn observe_step(
+        &self,
+        key: ConversationKey,
+        step: u32,
+        scan: &Scan,
+        now: Timestamp,
+    ) -> Assessment;
     /// Forget `key`'s conversation; returns whether there was one.
     fn reset(&self, key: ConversationKey) -> bool;
     /// Remove the conversations expired at `now`; returns how many.
@@ -146,10 +156,36 @@ impl SessionStore {
     /// Record a message's scan at `now` in `key`'s conversation and assess it. An expired
     /// conversation starts fresh.
     pub fn observe(&self, key: ConversationKey, scan: &Scan, now: Timestamp) -> Assessment {
+        self.step(key, None, scan, now)
+    }
+
+    /// [`SessionStore::observe`] as step `step` ([`Conversation::observe_step`]): the same step
+    /// again is assessed as the first time and changes nothing.
+    pub fn observe_step(
+        &self,
+        key: ConversationKey,
+        step: u32,
+        scan: &Scan,
+        now: Timestamp,
+    ) -> Assessment {
+        self.step(key, Some(step), scan, now)
+    }
+
+    fn step(
+        &self,
+        key: ConversationKey,
+        step: Option<u32>,
+        scan: &Scan,
+        now: Timestamp,
+    ) -> Assessment {
         let policy = &self.config.conversation;
+        let advance = |conv: &mut Conversation| match step {
+            Some(step) => conv.observe_step(step, scan, now, policy).0,
+            None => conv.observe(scan, now, policy),
+        };
         if let Some(mut conv) = self.map.get_mut(&key) {
             self.restart_if_idle(&mut conv, now);
-            return conv.observe(scan, now, policy);
+            return advance(&mut conv);
         }
         if scan.findings.is_empty() {
             return Conversation::new().observe(scan, now, policy);
@@ -161,11 +197,11 @@ impl SessionStore {
             Entry::Occupied(mut entry) => {
                 let conv = entry.get_mut();
                 self.restart_if_idle(conv, now);
-                conv.observe(scan, now, policy)
+                advance(conv)
             }
             Entry::Vacant(entry) => {
                 self.count.fetch_add(1, Ordering::Relaxed);
-                entry.insert(Conversation::new()).observe(scan, now, policy)
+                advance(entry.insert(Conversation::new()).value_mut())
             }
         }
     }
@@ -328,6 +364,16 @@ impl fmt::Debug for SessionStore {
 impl SessionBackend for SessionStore {
     fn observe(&self, key: ConversationKey, scan: &Scan, now: Timestamp) -> Assessment {
         SessionStore::observe(self, key, scan, now)
+    }
+
+    fn observe_step(
+        &self,
+        key: ConversationKey,
+        step: u32,
+        scan: &Scan,
+        now: Timestamp,
+    ) -> Assessment {
+        SessionStore::observe_step(self, key, step, scan, now)
     }
 
     fn reset(&self, key: ConversationKey) -> bool {
