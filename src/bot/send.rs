@@ -191,36 +191,54 @@ impl Once {
         }
     }
 
-    /// Wait for a message slot ([`super::pace`]), then record `pending`; `false` when the action is done or possibly done already. If the
-    /// store itself fails the action goes ahead (a missing reply is worse than a repeated one).
+    /// Wait for a message slot ([`super::pace`]), then record `pending`; `false` when the
+    /// action is done or possibly done already. If the store itself fails the action goes
+    /// ahead (a missing reply is worse than a repeated one). An action another replica has in
+    /// flight is asked about again every half second until it is finished, or until that
+    /// replica's lease has run out and this one takes it over.
     pub async fn begin(&self) -> bool {
         // Wait for a slot before anything is recorded: a crash while waiting leaves the action
         // not started, and the replayed update does it.
         super::pace::wait(self.chat).await;
         let (chat, message_id, kind) = (self.chat, self.message_id, self.kind);
-        let now = crate::conversation::Timestamp::now().0;
-        match blocking(&self.store, move |s| {
-            s.begin_action(chat, message_id, kind, now)
-        })
-        .await
-        {
-            Ok(Begin::Go) => true,
-            Ok(Begin::Done) => {
-                tracing::info!(kind, message_id, "already done: not repeated");
-                false
-            }
-            Ok(Begin::Unknown) => {
-                tracing::warn!(
-                    kind,
-                    message_id,
-                    "an earlier attempt may have reached Telegram: not repeated"
-                );
-                false
-            }
-            Err(e) => {
-                store_failed!(e, kind, message_id, "action log unavailable: going ahead");
-                true
-            }
+        let give_up = tokio::time::Instant::now() + crate::store::ACTION_LEASE * 2;
+        loop {
+            let now = crate::conversation::Timestamp::now().0;
+            let begun = blocking(&self.store, move |s| {
+                s.begin_action(chat, message_id, kind, now)
+            })
+            .await;
+            return match begun {
+                Ok(Begin::Go) => true,
+                Ok(Begin::Done) => {
+                    tracing::info!(kind, message_id, "already done: not repeated");
+                    false
+                }
+                Ok(Begin::Unknown) => {
+                    tracing::warn!(
+                        kind,
+                        message_id,
+                        "an earlier attempt may have reached Telegram: not repeated"
+                    );
+                    false
+                }
+                Ok(Begin::Elsewhere) if tokio::time::Instant::now() < give_up => {
+                    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+                    continue;
+                }
+                Ok(Begin::Elsewhere) => {
+                    tracing::warn!(
+                        kind,
+                        message_id,
+                        "still in flight in another replica: not repeated"
+                    );
+                    false
+                }
+                Err(e) => {
+                    store_failed!(e, kind, message_id, "action log unavailable: going ahead");
+                    true
+                }
+            };
         }
     }
 

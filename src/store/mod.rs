@@ -15,7 +15,8 @@ mod redis;
 mod sqlite;
 
 pub use self::redis::{
-    DEFAULT_PREFIX as DEFAULT_REDIS_PREFIX, RedisSessions, RedisStore, redact_url, round_trip,
+    ACTION_LEASE, DEFAULT_PREFIX as DEFAULT_REDIS_PREFIX, RedisSessions, RedisStore, redact_url,
+    round_trip,
 };
 pub use groups::{Counter, GroupStore, MemberRecord, ModerationEntry};
 pub use memory::MemoryStore;
@@ -101,6 +102,9 @@ pub enum Begin {
     /// An earlier attempt may or may not have reached Telegram (the process stopped while
     /// it was in flight, or the failure was ambiguous): do not repeat it.
     Unknown,
+    /// Another process that is alive has it in flight (shared stores only): ask again later;
+    /// once that process's lease has run out the action is [`Begin::Go`].
+    Elsewhere,
 }
 
 /// Final state of an action.

@@ -28,7 +28,8 @@
 //! that index those keys by time. Pending actions have no TTL, as SQLite never prunes them.
 
 use std::collections::HashMap;
-use std::sync::{Mutex, MutexGuard, PoisonError};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::{Duration, Instant};
 
 use redis::{Connection, Script};
@@ -68,34 +69,26 @@ redis.call('PEXPIRE', KEYS[1], ARGV[3])
 return n
 ";
 
-/// Start an action: `go` (now pending, no TTL), or the status found (`done`, `unknown`,
-/// `pending`).
+/// Start an action as owner `ARGV[3]`: `go` (now `pending:<owner>`), `takeover` (it was
+/// pending for an owner whose lease, `ARGV[4]` .. owner, is gone: that replica died in the
+/// middle; now ours), `elsewhere` (pending for an owner alive, or for this one), or the
+/// status found (`done`, `unknown`).
 const BEGIN_ACTION: &str = r"
 local s = redis.call('GET', KEYS[1])
-if s == false or s == 'failed' then
-  redis.call('SET', KEYS[1], 'pending')
-  redis.call('ZREM', KEYS[2], ARGV[1])
-  redis.call('ZADD', KEYS[3], ARGV[2], ARGV[1])
-  return 'go'
-end
-return s
-";
-
-/// Up to ARGV[3] pending actions become `unknown` (with a TTL) and move to the finished set
-/// with the time they started; returns {turned unknown, moved}.
-const RECOVER: &str = r"
-local m = redis.call('ZRANGE', KEYS[1], 0, tonumber(ARGV[3]) - 1, 'WITHSCORES')
-local n = 0
-for i = 1, #m, 2 do
-  local k = ARGV[1] .. m[i]
-  if redis.call('GET', k) == 'pending' then
-    redis.call('SET', k, 'unknown', 'PX', ARGV[2])
-    n = n + 1
+local verdict = 'go'
+if s and string.sub(s, 1, 8) == 'pending:' then
+  local owner = string.sub(s, 9)
+  if owner == ARGV[3] or redis.call('EXISTS', ARGV[4] .. owner) == 1 then
+    return 'elsewhere'
   end
-  redis.call('ZADD', KEYS[2], m[i + 1], m[i])
-  redis.call('ZREM', KEYS[1], m[i])
+  verdict = 'takeover'
+elseif s and s ~= 'failed' then
+  return s
 end
-return {n, #m / 2}
+redis.call('SET', KEYS[1], 'pending:' .. ARGV[3])
+redis.call('ZREM', KEYS[2], ARGV[1])
+redis.call('ZADD', KEYS[3], ARGV[2], ARGV[1])
+return verdict
 ";
 
 /// Delete up to ARGV[3] keys (ARGV[1] .. member) whose time in the sorted set KEYS[1] is
@@ -136,7 +129,6 @@ return 1
 struct Scripts {
     begin_update: Script,
     begin_action: Script,
-    recover: Script,
     prune: Script,
     prune_log: Script,
     feedback: Script,
@@ -154,6 +146,70 @@ pub struct RedisStore {
     scripts: Scripts,
     /// `Some(last try)` while the server is unreachable.
     down: Mutex<Option<Instant>>,
+    /// This process's lease on the actions it begins.
+    lease: Lease,
+}
+
+/// How long a replica's lease outlives its last renewal: a replica silent this long is taken
+/// to have died, and the actions it left pending are done again by whoever is given their
+/// update (after at most this long plus a renewal).
+pub const ACTION_LEASE: Duration = Duration::from_secs(10);
+/// How often the lease is renewed.
+const LEASE_RENEW: Duration = Duration::from_secs(2);
+
+/// A replica's lease, `replica:<owner>` with a TTL of [`ACTION_LEASE`], renewed by a thread of
+/// its own (on its own connection) until the store is dropped, then deleted.
+struct Lease {
+    owner: String,
+    stop: Arc<AtomicBool>,
+}
+
+impl Lease {
+    fn start(client: redis::Client, key: String, owner: String) -> Lease {
+        let stop = Arc::new(AtomicBool::new(false));
+        let stopped = stop.clone();
+        let renew = move || {
+            let mut conn: Option<Connection> = None;
+            while !stopped.load(Ordering::Relaxed) {
+                if conn.is_none() {
+                    conn = client.get_connection_with_timeout(TIMEOUT).ok();
+                }
+                if let Some(c) = conn.as_mut() {
+                    let ttl = u64::try_from(ACTION_LEASE.as_millis()).unwrap_or(u64::MAX);
+                    let set: redis::RedisResult<()> = redis::cmd("SET")
+                        .arg(&key)
+                        .arg(1)
+                        .arg("PX")
+                        .arg(ttl)
+                        .query(c);
+                    if set.is_err() {
+                        conn = None;
+                    }
+                }
+                let mut slept = Duration::ZERO;
+                while slept < LEASE_RENEW && !stopped.load(Ordering::Relaxed) {
+                    std::thread::sleep(Duration::from_millis(100));
+                    slept += Duration::from_millis(100);
+                }
+            }
+            if let Some(c) = conn.as_mut() {
+                let _: redis::RedisResult<()> = redis::cmd("DEL").arg(&key).query(c);
+            }
+        };
+        if let Err(e) = std::thread::Builder::new()
+            .name("scamguard-lease".into())
+            .spawn(renew)
+        {
+            tracing::error!(error = %e, "cannot start the lease thread: actions this process leaves pending wait for it");
+        }
+        Lease { owner, stop }
+    }
+}
+
+impl Drop for Lease {
+    fn drop(&mut self) {
+        self.stop.store(true, Ordering::Relaxed);
+    }
 }
 
 impl std::fmt::Debug for RedisStore {
@@ -195,13 +251,16 @@ impl RedisStore {
             scripts: Scripts {
                 begin_update: Script::new(BEGIN_UPDATE),
                 begin_action: Script::new(BEGIN_ACTION),
-                recover: Script::new(RECOVER),
                 prune: Script::new(PRUNE),
                 prune_log: Script::new(PRUNE_LOG),
                 feedback: Script::new(FEEDBACK),
                 campaign: Script::new(shared::CAMPAIGN),
             },
             down: Mutex::new(None),
+            lease: Lease {
+                owner: String::new(),
+                stop: Arc::new(AtomicBool::new(true)),
+            },
         };
         let salt_key = store.key("salt");
         let mut fresh = [0u8; 32];
@@ -225,6 +284,28 @@ impl RedisStore {
             )));
         }
         store.salt = salt;
+        let mut id = [0u8; 8];
+        getrandom::fill(&mut id)
+            .map_err(|e| StoreError::Other(format!("no randomness for the replica id: {e}")))?;
+        let owner: String = id.iter().map(|b| format!("{b:02x}")).collect();
+        let lease_key = store.key(&format!("replica:{owner}"));
+        let ttl = u64::try_from(ACTION_LEASE.as_millis()).unwrap_or(u64::MAX);
+        // Held before the first action can begin; the thread renews it.
+        store
+            .with(|c| {
+                redis::cmd("SET")
+                    .arg(&lease_key)
+                    .arg(1)
+                    .arg("PX")
+                    .arg(ttl)
+                    .query::<()>(c)
+            })
+            .map_err(|e| StoreError::Other(format!("{}: {e}", redact_url(url))))?;
+        store.lease = Lease::start(
+            store.client.clone(),
+            store.key(&format!("replica:{owner}")),
+            owner,
+        );
         Ok(store)
     }
 
@@ -568,10 +649,21 @@ impl Store for RedisStore {
                 .key(self.key("actions:pending"))
                 .arg(&m)
                 .arg(now)
+                .arg(&self.lease.owner)
+                .arg(self.key("replica:"))
                 .invoke(c)
         })?;
         Ok(match found.as_str() {
             "go" => Begin::Go,
+            "takeover" => {
+                tracing::warn!(
+                    kind,
+                    message_id,
+                    "the replica that began this action stopped in the middle: done again"
+                );
+                Begin::Go
+            }
+            "elsewhere" => Begin::Elsewhere,
             "done" => Begin::Done,
             _ => Begin::Unknown,
         })
@@ -608,24 +700,11 @@ impl Store for RedisStore {
         })
     }
 
+    /// Nothing to do: an action left pending by a replica that died is taken over by the
+    /// replica given the update again, once the dead one's lease has run out
+    /// ([`Store::begin_action`]); a pending action of a replica alive is its own business.
     fn recover(&self) -> StoreResult<usize> {
-        let mut total = 0;
-        loop {
-            let (n, moved): (usize, usize) = self.run(|c| {
-                self.scripts
-                    .recover
-                    .key(self.key("actions:pending"))
-                    .key(self.key("actions:finished"))
-                    .arg(self.key("action:"))
-                    .arg(self.keep_ms)
-                    .arg(BATCH)
-                    .invoke(c)
-            })?;
-            total += n;
-            if moved < BATCH {
-                return Ok(total);
-            }
-        }
+        Ok(0)
     }
 
     fn prune(&self, before: Millis) -> StoreResult<Pruned> {
@@ -981,6 +1060,48 @@ mod tests {
     }
 
     #[test]
+    fn an_action_in_flight_elsewhere_waits_and_a_dead_replicas_is_taken_over() {
+        let Some((a, b)) = replicas("action leases") else {
+            return;
+        };
+        assert_eq!(a.begin_action(1, 10, "warn", 1).unwrap(), Begin::Go);
+        // A is alive: its action is in flight, B asks again later.
+        assert_eq!(b.begin_action(1, 10, "warn", 2).unwrap(), Begin::Elsewhere);
+        a.finish_action(1, 10, "warn", ActionStatus::Done, 3)
+            .unwrap();
+        assert_eq!(b.begin_action(1, 10, "warn", 4).unwrap(), Begin::Done);
+
+        // A begins another and dies: its lease goes (deleted on drop; a killed process's
+        // expires after ACTION_LEASE), and B takes the action over.
+        assert_eq!(a.begin_action(1, 11, "warn", 5).unwrap(), Begin::Go);
+        assert_eq!(
+            b.recover().unwrap(),
+            0,
+            "a replica starting leaves others' actions alone"
+        );
+        assert_eq!(b.begin_action(1, 11, "warn", 6).unwrap(), Begin::Elsewhere);
+        let lease = a.key(&format!("replica:{}", a.lease.owner));
+        drop(a);
+        let mut gone = false;
+        for _ in 0..50 {
+            let exists: bool = b
+                .with(|c| redis::cmd("EXISTS").arg(&lease).query(c))
+                .unwrap();
+            if !exists {
+                gone = true;
+                break;
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        assert!(gone, "the lease outlived its store");
+        assert_eq!(b.begin_action(1, 11, "warn", 7).unwrap(), Begin::Go);
+        // Now B's: a third replica waits for it.
+        let url = test_url("action leases").unwrap();
+        let c = RedisStore::open(&url, b.prefix(), Duration::from_secs(3600)).unwrap();
+        assert_eq!(c.begin_action(1, 11, "warn", 8).unwrap(), Begin::Elsewhere);
+    }
+
+    #[test]
     fn two_replicas_handle_an_update_once_and_send_once() {
         let Some((a, b)) = replicas("two replicas on one prefix") else {
             return;
@@ -998,9 +1119,10 @@ mod tests {
             let chat = -1000 - i64::from(update);
             let mut sends = race(&a, &b, move |s| s.begin_action(chat, 7, "warn", 2).unwrap());
             sends.sort_by_key(|x| format!("{x:?}"));
+            // The other is told the action is in flight elsewhere (it asks again later).
             assert_eq!(
                 sends,
-                [Begin::Go, Begin::Unknown],
+                [Begin::Elsewhere, Begin::Go],
                 "update {update}: exactly one replica may send"
             );
             // The replica that got Go sends and records it; the update is then done for both.

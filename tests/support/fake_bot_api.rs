@@ -1167,6 +1167,11 @@ impl FakeBotApi {
         });
     }
 
+    /// Disarm every fault that has not fired yet.
+    pub fn clear_faults(&self) {
+        self.shared.lock().faults.clear();
+    }
+
     /// How many armed faults have not fired yet.
     #[must_use]
     pub fn pending_faults(&self) -> usize {
