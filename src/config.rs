@@ -176,6 +176,7 @@ pub const KEYS: &[KeySpec] = &[
     key("media", "tesseract", Kind::Str),
     key("media", "ocr_per_minute", int(1, 10_000)),
     key("redis", "url", Kind::Secret),
+    key("redis", "url_file", Kind::Path),
     key("redis", "prefix", Kind::Str),
 ];
 
@@ -760,15 +761,25 @@ fn build(found: &Found, env: &dyn Fn(&str) -> Option<String>, errors: &mut Vec<S
             v.origin("log", "filter")
         ));
     }
-    let redis_url = v.str("redis", "url").map(|u| {
+    let redis_url = match (v.str("redis", "url"), v.str("redis", "url_file")) {
+        (Some(u), _) => Some((u, v.origin("redis", "url"))),
+        (None, Some(path)) => match secret_file(&path, "redis URL") {
+            Ok(s) => Some((s.expose().to_string(), v.origin("redis", "url_file"))),
+            Err(e) => {
+                errors.push(format!("{}: {e}", v.origin("redis", "url_file")));
+                None
+            }
+        },
+        (None, None) => None,
+    }
+    .map(|(u, origin)| {
         let ok = ["redis://", "rediss://", "redis+unix://", "unix://"]
             .iter()
             .any(|s| u.starts_with(s))
             && redis::Client::open(u.as_str()).is_ok();
         if !ok {
             errors.push(format!(
-                "{}: `{}` is not a redis:// (rediss://, redis+unix://) URL",
-                v.origin("redis", "url"),
+                "{origin}: `{}` is not a redis:// (rediss://, redis+unix://) URL",
                 crate::store::redact_url(&u)
             ));
         }

@@ -678,3 +678,139 @@ fn an_unreachable_redis_stops_the_start_with_code_2_naming_it_without_its_passwo
     );
     assert!(!stderr.contains("hunter2"), "{}", show(&out));
 }
+
+// --- deploy/replicas: several replicas behind nginx or HAProxy, one Redis ------------------
+
+const REPLICAS: &str = "deploy/replicas/docker-compose.yml";
+const NGINX: &str = "deploy/replicas/nginx.conf";
+const HAPROXY: &str = "deploy/replicas/haproxy.cfg";
+
+/// `KEY: value` lines of the replicas' shared block (`x-scamguard`), under `environment:`.
+fn replica_environment() -> Vec<(String, String)> {
+    let text = read(REPLICAS);
+    let mut env = Vec::new();
+    let mut inside = false;
+    for line in text.lines() {
+        let trimmed = line.trim();
+        if trimmed.starts_with('#') || trimmed.is_empty() {
+            continue;
+        }
+        if line == "  environment:" {
+            inside = true;
+            continue;
+        }
+        if inside && !line.starts_with("    ") {
+            break;
+        }
+        if inside && let Some((k, v)) = trimmed.split_once(": ") {
+            env.push((k.to_string(), v.trim_matches('"').to_string()));
+        }
+    }
+    env
+}
+
+/// The replica services: top-level keys under `services:` named `scamguard-N`.
+fn replica_services() -> Vec<String> {
+    read(REPLICAS)
+        .lines()
+        .filter_map(|l| l.strip_prefix("  "))
+        .filter(|l| !l.starts_with(' '))
+        .filter_map(|l| l.strip_suffix(':'))
+        .filter(|l| l.starts_with("scamguard-"))
+        .map(str::to_string)
+        .collect()
+}
+
+#[test]
+fn replicas_share_one_redis_and_their_environment_passes_config_check() {
+    let env = replica_environment();
+    let get = |k: &str| {
+        env.iter()
+            .find(|(key, _)| key == k)
+            .map(|(_, v)| v.clone())
+            .unwrap_or_else(|| panic!("{REPLICAS}: x-scamguard sets no {k}"))
+    };
+    assert_eq!(get("SCAMGUARD_REDIS_URL"), "redis://redis:6379/0");
+    assert_eq!(get("TELOXIDE_TOKEN_FILE"), "/run/secrets/telegram_token");
+    assert_eq!(
+        get("SCAMGUARD_WEBHOOK_SECRET_FILE"),
+        "/run/secrets/webhook_secret"
+    );
+    assert!(
+        replica_services().len() >= 2,
+        "{REPLICAS}: two replicas at least"
+    );
+
+    // The same variables, with the secrets' files here, make a configuration the bot accepts.
+    let dir = tempfile::tempdir().unwrap();
+    let token = dir.path().join("telegram_token");
+    let secret = dir.path().join("webhook_secret");
+    std::fs::write(&token, format!("{FAKE_TOKEN}\n")).unwrap();
+    std::fs::write(&secret, "k3Yb_9-zQ\n").unwrap();
+    let mut vars: Vec<(String, String)> = env
+        .iter()
+        .map(|(k, v)| match k.as_str() {
+            "TELOXIDE_TOKEN_FILE" => (k.clone(), token.to_string_lossy().into_owned()),
+            "SCAMGUARD_WEBHOOK_SECRET_FILE" => (k.clone(), secret.to_string_lossy().into_owned()),
+            _ => (k.clone(), v.clone()),
+        })
+        .collect();
+    vars.push(("SCAMGUARD_HTTP_LISTEN".into(), "0.0.0.0:8080".into()));
+    let pairs: Vec<(&str, &str)> = vars.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    let out = scamguard(&["config", "check", "--config", EXAMPLE], &pairs);
+    assert_eq!(out.status.code(), Some(0), "{}", show(&out));
+    assert!(
+        has_line(
+            &out.stdout,
+            "database: redis redis://redis:6379/0 (prefix scamguard:)"
+        ),
+        "{}",
+        show(&out)
+    );
+}
+
+#[test]
+fn the_balancers_forward_only_the_webhook_path_to_every_replica_and_check_liveness() {
+    let url = replica_environment()
+        .into_iter()
+        .find(|(k, _)| k == "SCAMGUARD_WEBHOOK_URL")
+        .map(|(_, v)| v)
+        .expect("SCAMGUARD_WEBHOOK_URL");
+    let path = &url[url.find("/telegram/").expect("a /telegram/ path")..];
+    let nginx = read(NGINX);
+    let haproxy = read(HAPROXY);
+    assert!(
+        nginx.contains(&format!("location = {path} {{")),
+        "{NGINX}: forwards {path}"
+    );
+    assert!(
+        haproxy.contains(&format!("acl webhook path {path}")),
+        "{HAPROXY}: forwards {path}"
+    );
+    for service in replica_services() {
+        assert!(
+            nginx.contains(&format!("server {service}:8080")),
+            "{NGINX}: {service} is not in the upstream"
+        );
+        assert!(
+            haproxy.contains(&format!("server {service} {service}:8080 check")),
+            "{HAPROXY}: {service} is not in the backend"
+        );
+    }
+    // A refused update goes to another replica; liveness, not readiness, decides: during a
+    // Redis outage every replica is unready yet answers hard triggers.
+    assert!(nginx.contains("proxy_next_upstream error timeout http_502 http_503 non_idempotent;"));
+    assert!(haproxy.contains("option httpchk GET /healthz"));
+    assert!(haproxy.contains("retry-on conn-failure empty-response response-timeout 503"));
+    let directives = |text: &str| -> String {
+        text.lines()
+            .filter(|l| !l.trim_start().starts_with('#'))
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    assert!(!directives(&haproxy).contains("/readyz") && !directives(&nginx).contains("/readyz"));
+    // Only keys with a TTL may be evicted, never the salt or the group settings.
+    let compose = read(REPLICAS);
+    assert!(compose.contains("\"--maxmemory-policy\", \"volatile-lru\""));
+    assert!(!compose.contains("allkeys"));
+}

@@ -387,3 +387,38 @@ fn redis_is_chosen_by_its_url_and_its_password_is_never_printed() {
     assert!(e.contains("c.toml:2: redis.url"), "{e}");
     assert!(!e.contains("hunter2"), "{e}");
 }
+
+#[test]
+fn a_redis_url_with_a_password_can_come_from_a_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = dir.path().join("redis_url");
+    std::fs::write(&f, "redis://bot:hunter2@db:6379/0\n").unwrap();
+    let text = format!("[redis]\nurl_file = \"{}\"\n", f.display());
+    let c = Config::from_parts("c.toml", Some(&text), &no_env).unwrap();
+    assert_eq!(
+        c.redis_url.as_ref().map(Secret::expose),
+        Some("redis://bot:hunter2@db:6379/0")
+    );
+    // `url` wins over the file.
+    let env = env_of(&[("SCAMGUARD_REDIS_URL", "redis://other:6379/2")]);
+    let c = Config::from_parts("c.toml", Some(&text), &env).unwrap();
+    assert_eq!(
+        c.redis_url.as_ref().map(Secret::expose),
+        Some("redis://other:6379/2")
+    );
+    // A file with something else is named by its key and never printed.
+    std::fs::write(&f, "http://bot:hunter2@db/\n").unwrap();
+    let e = Config::from_parts("c.toml", Some(&text), &no_env)
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("c.toml:2: redis.url_file"), "{e}");
+    assert!(!e.contains("hunter2"), "{e}");
+    let missing = "[redis]\nurl_file = \"/nonexistent/redis_url\"\n";
+    let e = Config::from_parts("c.toml", Some(missing), &no_env)
+        .unwrap_err()
+        .to_string();
+    assert!(
+        e.contains("c.toml:2: redis.url_file") && e.contains("/nonexistent/redis_url"),
+        "{e}"
+    );
+}
