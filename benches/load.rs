@@ -3,7 +3,9 @@
 //! process that answers at once.
 //!
 //! `cargo bench --bench load -- [RATE] [SECONDS] [once]` (default 5000 updates/s for 20 s),
-//! then the same at twice the rate (not with `once`). `cargo bench --bench load -- polling`: the long-polling burst (300
+//! then the same at twice the rate (not with `once`). `cargo bench --bench load -- replicas
+//! [RATE] [SECONDS]` (default 3000/s for 20 s): state in a Redis of the driver's own, one
+//! replica, then two taking the deliveries in turn. `cargo bench --bench load -- polling`: the long-polling burst (300
 //! chats forwarding 10 harmless messages each, all at once), paced and unpaced. Traffic: 10,000 private chats and 200 groups; most messages are
 //! harmless chat, some chats forward a scam conversation that ends in a hard trigger, some
 //! group members post one. Reports updates/s, the webhook's acknowledgement time, the time
@@ -385,18 +387,57 @@ fn spawn_bot(
 }
 
 async fn run_once(rate: u64, seconds: u64) {
+    run(rate, seconds, 1, None).await;
+}
+
+/// A redis-server of the driver's own on a free loopback port, nothing saved.
+fn own_redis() -> (std::process::Child, String) {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .expect("free port")
+        .port();
+    let child = std::process::Command::new("redis-server")
+        .args(["--port", &port.to_string(), "--bind", "127.0.0.1"])
+        .args(["--save", "", "--appendonly", "no"])
+        .stdout(std::process::Stdio::null())
+        .spawn()
+        .expect("redis-server (apt install redis-server)");
+    for _ in 0..100 {
+        if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    (child, format!("redis://127.0.0.1:{port}/0"))
+}
+
+/// The load run against `replicas` bots; with `redis`, all of them on that server under one
+/// fresh prefix, each delivery to the next replica in turn (a 503 goes to the following one).
+async fn run(rate: u64, seconds: u64, replicas: usize, redis: Option<&str>) {
     let (fake, api_addr) = start_fake().await;
-    let dir = tempfile::tempdir().expect("tempdir");
-    let (mut child, log) = spawn_bot(
-        dir.path(),
-        api_addr,
-        &format!(
-            "throttle = false\n[webhook]\nurl = \"https://load.example/hook\"\nsecret = \"{SECRET}\"\nqueue = 10000\n\
-             [http]\nlisten = \"127.0.0.1:0\"\n[reload]\nwatch = false\n"
-        ),
-    );
-    let pid = child.id();
-    let addr = wait_listening(&log, "webhook registered").await;
+    let redis_section = redis.map_or_else(String::new, |url| {
+        format!(
+            "[redis]\nurl = \"{url}\"\nprefix = \"load-{:x}:\"\n",
+            std::process::id() ^ (rate as u32)
+        )
+    });
+    let mut dirs = Vec::new();
+    let mut bots = Vec::new();
+    let mut addrs = Vec::new();
+    for _ in 0..replicas {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let (child, log) = spawn_bot(
+            dir.path(),
+            api_addr,
+            &format!(
+                "throttle = false\n[webhook]\nurl = \"https://load.example/hook\"\nsecret = \"{SECRET}\"\nqueue = 10000\n\
+                 [http]\nlisten = \"127.0.0.1:0\"\n[reload]\nwatch = false\n{redis_section}"
+            ),
+        );
+        addrs.push(wait_listening(&log, "webhook registered").await);
+        bots.push(child);
+        dirs.push(dir);
+    }
 
     let total = rate * seconds;
     let planned = Arc::new(plan(rate, total, 0x5ca1_ab1e ^ rate));
@@ -407,25 +448,26 @@ async fn run_once(rate: u64, seconds: u64) {
     let permits = Arc::new(tokio::sync::Semaphore::new(CONNECTIONS));
     let acks = Arc::new(Mutex::new(Vec::with_capacity(total as usize)));
     let retries = Arc::new(AtomicUsize::new(0));
-    let url = format!("http://{addr}/hook");
+    let urls: Arc<Vec<String>> = Arc::new(addrs.iter().map(|a| format!("http://{a}/hook")).collect());
     let t0 = Instant::now() + Duration::from_millis(100);
     let mut tasks = Vec::with_capacity(total as usize);
     for i in 0..planned.len() {
         let at = t0 + planned[i].at;
         tokio::time::sleep_until(at.into()).await;
         let permit = permits.clone().acquire_owned().await.expect("permit");
-        let (client, url, planned, acks, retries) = (
+        let (client, urls, planned, acks, retries) = (
             client.clone(),
-            url.clone(),
+            urls.clone(),
             planned.clone(),
             acks.clone(),
             retries.clone(),
         );
         tasks.push(tokio::spawn(async move {
             let _permit = permit;
+            let mut replica = i;
             loop {
                 let r = client
-                    .post(&url)
+                    .post(&urls[replica % urls.len()])
                     .header("X-Telegram-Bot-Api-Secret-Token", SECRET)
                     .header("content-type", "application/json")
                     .body(planned[i].body.clone())
@@ -434,6 +476,7 @@ async fn run_once(rate: u64, seconds: u64) {
                 match r {
                     Ok(r) if r.status().as_u16() == 200 => break,
                     _ => {
+                        replica += 1;
                         retries.fetch_add(1, Ordering::Relaxed);
                         tokio::time::sleep(Duration::from_millis(50)).await;
                     }
@@ -470,17 +513,18 @@ async fn run_once(rate: u64, seconds: u64) {
     }
     let all_reacted = t0.elapsed();
     tokio::time::sleep(Duration::from_secs(4)).await;
-    let metrics = reqwest::get(format!("http://{addr}/metrics"))
-        .await
-        .expect("metrics")
-        .text()
-        .await
-        .expect("metrics text");
-    let rss = peak_rss_kib(pid);
-    let _ = std::process::Command::new("kill")
-        .args(["-TERM", &pid.to_string()])
-        .status();
-    let _ = child.wait();
+    let mut metrics = Vec::new();
+    let mut rss = Vec::new();
+    for (addr, child) in addrs.iter().zip(&bots) {
+        metrics.push(metrics_of(*addr).await);
+        rss.push(peak_rss_kib(child.id()));
+    }
+    for child in &mut bots {
+        let _ = std::process::Command::new("kill")
+            .args(["-TERM", &child.id().to_string()])
+            .status();
+        let _ = child.wait();
+    }
 
     let seen = fake.seen.lock().expect("lock");
     let mut reaction = Vec::new();
@@ -523,9 +567,13 @@ async fn run_once(rate: u64, seconds: u64) {
     let mut acks = acks.lock().expect("lock").clone();
     acks.sort();
     reaction.sort();
-    let handled = metric_sum(&metrics, "scamguard_updates_total");
+    let handled: Vec<f64> = metrics
+        .iter()
+        .map(|m| metric_sum(m, "scamguard_updates_total"))
+        .collect();
     println!(
-        "== offered {rate} updates/s for {seconds} s ({total} updates, {CONNECTIONS} connections)"
+        "== offered {rate} updates/s for {seconds} s ({total} updates, {CONNECTIONS} connections) to {replicas} replica(s), state in {}",
+        if redis.is_some() { "Redis" } else { "SQLite" }
     );
     println!(
         "delivered in {:.2} s: {:.0} updates/s; 503s retried: {}",
@@ -533,7 +581,7 @@ async fn run_once(rate: u64, seconds: u64) {
         total as f64 / offered_for.as_secs_f64(),
         retries.load(Ordering::Relaxed)
     );
-    println!("handled by the bot (scamguard_updates_total): {handled}");
+    println!("handled by each replica (scamguard_updates_total): {handled:?}");
     println!(
         "ack (scheduled -> 200): p50 {} p99 {} max {}",
         ms(percentile(&acks, 0.5)),
@@ -559,19 +607,22 @@ async fn run_once(rate: u64, seconds: u64) {
             ms(r.last().copied().unwrap_or_default())
         );
     }
-    println!(
-        "handling (bot histogram, bucket bounds): p50 <= {:?} s, p99 <= {:?} s",
-        histogram_quantile(&metrics, "scamguard_handling_seconds", 0.5),
-        histogram_quantile(&metrics, "scamguard_handling_seconds", 0.99)
-    );
+    for m in &metrics {
+        println!(
+            "handling (bot histogram, bucket bounds): p50 <= {:?} s, p99 <= {:?} s",
+            histogram_quantile(m, "scamguard_handling_seconds", 0.5),
+            histogram_quantile(m, "scamguard_handling_seconds", 0.99)
+        );
+    }
     println!(
         "missing {missing}, doubled {doubled}, unexpected warnings {unexpected}, other sends {}, all reacted after {:.2} s",
         seen.other_sends,
         all_reacted.as_secs_f64()
     );
-    if let Some(kib) = rss {
+    for kib in rss.into_iter().flatten() {
         println!("bot peak RSS: {:.1} MiB", kib as f64 / 1024.0);
     }
+    drop(dirs);
 }
 
 /// The long-polling burst: `chats` private chats each forward `per_chat` harmless messages,
@@ -695,6 +746,23 @@ fn main() {
             polling_burst(300, 10, true).await;
             polling_burst(300, 10, false).await;
         });
+        return;
+    }
+    if args.first().map(String::as_str) == Some("replicas") {
+        // `replicas [RATE] [SECONDS]`: Redis-backed, one replica then two, the same traffic.
+        let rate: u64 = args.get(1).and_then(|a| a.parse().ok()).unwrap_or(3000);
+        let seconds: u64 = args.get(2).and_then(|a| a.parse().ok()).unwrap_or(20);
+        let (mut redis, url) = own_redis();
+        let rt = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+            .expect("runtime");
+        rt.block_on(async {
+            run(rate, seconds, 1, Some(&url)).await;
+            run(rate, seconds, 2, Some(&url)).await;
+        });
+        let _ = redis.kill();
         return;
     }
     let rate: u64 = args.first().and_then(|a| a.parse().ok()).unwrap_or(5000);

@@ -15,12 +15,20 @@
 //! | `warning:seq`, `warning:N` | counter, hash | warnings (`chat`, `rules`, `level`, `at`) |
 //! | `feedback:N`, `feedback:order` | hash, list | the verdict on warning N; ids, first press first |
 //! | `update:N`, `updates` | hash, sorted set | update ledger (`attempts`, `done`); ids by time |
-//! | `action:C:M:K`, `actions:finished`, `actions:pending` | string, sorted sets | action log status; by time |
+//! | `action:C:M:K`, `actions:finished`, `actions:pending` | string, sorted sets | action log status (`pending:<replica>`, `done`, ...); by time |
+//! | `replica:<id>` | string | a replica's lease (TTL [`ACTION_LEASE`]): alive, so its pending actions are its own |
 //! | `group:C` | hash | group settings |
 //! | `member:C:U`, `trusted:C` | hash, set | member record; trusted members |
 //! | `counters:C` | hash | `/stats` counters |
 //! | `modlog:seq`, `modlog:C`, `modlog:chats` | counter, sorted set, set | moderation log by time |
 //! | `notices:C` | hash | one-time notices given |
+//!
+//! Replicas: an action a replica began and did not finish is `pending:<replica>`. While that
+//! replica's lease lives, another one given the same update waits ([`Begin::Elsewhere`]); once
+//! it is gone (the replica died) the next one takes the action over and does it: losing a
+//! replica costs no warning. The price is the moment between Telegram accepting a message and
+//! the dead replica recording it: that message is sent again. (SQLite, one process, says
+//! `unknown` instead and never repeats.) Conversations and campaign counters: `redis/shared.rs`.
 //!
 //! Age: what SQLite prunes by age (update marks, finished actions, the moderation log) has a
 //! Redis TTL of the retention given at [`RedisStore::open`], so it goes even when no replica
