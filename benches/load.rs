@@ -448,7 +448,8 @@ async fn run(rate: u64, seconds: u64, replicas: usize, redis: Option<&str>) {
     let permits = Arc::new(tokio::sync::Semaphore::new(CONNECTIONS));
     let acks = Arc::new(Mutex::new(Vec::with_capacity(total as usize)));
     let retries = Arc::new(AtomicUsize::new(0));
-    let urls: Arc<Vec<String>> = Arc::new(addrs.iter().map(|a| format!("http://{a}/hook")).collect());
+    let urls: Arc<Vec<String>> =
+        Arc::new(addrs.iter().map(|a| format!("http://{a}/hook")).collect());
     let t0 = Instant::now() + Duration::from_millis(100);
     let mut tasks = Vec::with_capacity(total as usize);
     for i in 0..planned.len() {
