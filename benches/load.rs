@@ -417,8 +417,8 @@ async fn run(rate: u64, seconds: u64, replicas: usize, redis: Option<&str>) {
     let (fake, api_addr) = start_fake().await;
     let redis_section = redis.map_or_else(String::new, |url| {
         format!(
-            "[redis]\nurl = \"{url}\"\nprefix = \"load-{:x}:\"\n",
-            std::process::id() ^ (rate as u32)
+            "[redis]\nurl = \"{url}\"\nprefix = \"load-{}-{rate}-{replicas}:\"\n",
+            std::process::id()
         )
     });
     let mut dirs = Vec::new();

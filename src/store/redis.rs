@@ -60,7 +60,7 @@ const TIMEOUT: Duration = Duration::from_secs(2);
 /// While the server is unreachable, one call in this long tries it; the others fail at once.
 const PROBE_EVERY: Duration = Duration::from_secs(1);
 /// Idle connections kept for reuse.
-const POOL_MAX: usize = 16;
+const POOL_MAX: usize = 128;
 /// Keys removed by one run of a pruning script (each run blocks the server while it runs).
 const BATCH: usize = 500;
 
