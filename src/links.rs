@@ -159,11 +159,15 @@ pub struct LinkRules {
     digest: [u8; 32],
 }
 
-/// Parse a link data file. Every problem is reported with file, line and column.
+/// Parse a link data file. Every problem is reported with file, line and column; a file over
+/// [`crate::rules::MAX_RULE_FILE_BYTES`] is refused unparsed.
 ///
 /// # Errors
 /// Each problem of the file.
 pub fn parse(origin: &str, text: &str) -> Result<LinkRules, Vec<RuleError>> {
+    if let Some(e) = crate::rules::too_large(origin, text) {
+        return Err(vec![e]);
+    }
     let err = |code, offset: usize, rule: Option<String>, message: String| RuleError {
         code,
         location: Location::at(origin, text, offset),

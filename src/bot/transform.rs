@@ -35,19 +35,23 @@ pub fn transform(msg: &Message) -> Option<Incoming> {
             push(url.as_str());
         }
     }
-    // A visible link text that is itself an address of another site than where it goes.
+    // A visible link text that is itself an address of another site than where it goes. An
+    // entity that reaches past the text shows nothing (`MessageEntityRef::text` would panic).
     for e in msg
         .parse_entities()
         .into_iter()
         .flatten()
         .chain(msg.parse_caption_entities().into_iter().flatten())
     {
+        let Some(shown) = e.message_text().get(e.range()) else {
+            continue;
+        };
         if let MessageEntityKind::TextLink { url } = e.kind()
-            && crate::links::shown_elsewhere(e.text(), url.as_str())
+            && crate::links::shown_elsewhere(shown, url.as_str())
         {
             push(&format!(
                 "{LINK_TEXT_MARK} {}",
-                crate::links::registrable(e.text()).unwrap_or_default()
+                crate::links::registrable(shown).unwrap_or_default()
             ));
         }
     }
@@ -183,6 +187,21 @@ mod tests {
                           "url": "https://tools.usps.com/go"}],
         }));
         assert_eq!(transform(&honest).unwrap().links.len(), 1);
+    }
+
+    #[test]
+    fn an_entity_past_the_text_is_a_link_without_a_shown_text() {
+        // Found by fuzzing (fuzz/regressions/update/): `MessageEntityRef::text` panicked.
+        for (text, offset, length) in [("paypal.com login", 0, 20), ("p", 17_000, 3)] {
+            let m = message(json!({
+                "text": text,
+                "entities": [{"type": "text_link", "offset": offset, "length": length,
+                              "url": "http://evil.example/x"}],
+            }));
+            let i = transform(&m).unwrap();
+            assert_eq!(i.text, text);
+            assert_eq!(i.links, vec!["http://evil.example/x".to_string()]);
+        }
     }
 
     #[test]

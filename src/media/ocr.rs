@@ -452,7 +452,12 @@ fn pgm(luma: &GrayImage) -> Vec<u8> {
     out
 }
 
-/// Tesseract's TSV: the word rows (level 5) with their line, box, confidence and text.
+/// Largest coordinate or size of a word's box that [`parse_tsv`] keeps (larger values are cut
+/// to it): 2^20 pixels, 87 times the longest image side read.
+pub const MAX_BOX: i32 = 1 << 20;
+
+/// Tesseract's TSV: the word rows (level 5) with their line, box (each number cut to
+/// `0..=MAX_BOX`), confidence and text.
 #[must_use]
 pub fn parse_tsv(tsv: &str) -> Vec<Word> {
     let mut words = Vec::new();
@@ -469,7 +474,10 @@ pub fn parse_tsv(tsv: &str) -> Vec<Word> {
         else {
             continue;
         };
-        let clamp = |v: i64| i32::try_from(v).unwrap_or(i32::MAX);
+        // Tesseract's boxes are pixels of the image, so never negative and far below
+        // `MAX_BOX`; clamping a hostile or corrupt row there keeps the sums and products of
+        // the layout (`top + height`, `height * 10`) inside `i32`.
+        let clamp = |v: i64| i32::try_from(v.clamp(0, i64::from(MAX_BOX))).unwrap_or(0);
         words.push(Word {
             line: (
                 u32::try_from(block).unwrap_or(0),
@@ -553,6 +561,25 @@ mod tests {
         assert_eq!(words[0].line, (4, 1, 1));
         assert_eq!((words[0].left, words[0].top), (177, 345));
         assert_eq!(words[1].text, "，");
+    }
+
+    #[test]
+    fn boxes_out_of_range_are_cut_and_lay_out_without_overflow() {
+        // Found by fuzzing (fuzz/regressions/ocr/): `top + height` and `height * 10` in the
+        // layout overflowed i32 on boxes near i32::MAX.
+        let tsv = "level\n\
+                   5\t1\t1\t1\t1\t1\t-9\t2147483647\t99999999999\t2147483000\t95\t恭喜\n\
+                   5\t1\t1\t1\t1\t2\t10\t-2147483648\t40\t2147483647\t95\t中奖\n";
+        let words = parse_tsv(tsv);
+        assert_eq!(words.len(), 2);
+        let w = &words[0];
+        assert_eq!(
+            (w.left, w.top, w.width, w.height),
+            (0, MAX_BOX, MAX_BOX, MAX_BOX)
+        );
+        let w = &words[1];
+        assert_eq!((w.left, w.top, w.width, w.height), (10, 0, 40, MAX_BOX));
+        let _ = crate::media::layout::messages(&words, 1080, 2400);
     }
 
     #[test]

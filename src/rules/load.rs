@@ -58,7 +58,8 @@ impl Ctx<'_> {
     }
 }
 
-/// Parse one source. Rules with errors are left out of the result; every error is pushed to
+/// Parse one source. A source over [`super::MAX_RULE_FILE_BYTES`] is one `R000` error and no
+/// rules. Rules with errors are left out of the result; every error is pushed to
 /// `errors`; the id and location of every rule that has an id, valid or not, is pushed to
 /// `ids` (for duplicate detection across files).
 pub fn parse_source(
@@ -66,6 +67,10 @@ pub fn parse_source(
     errors: &mut Vec<RuleError>,
     ids: &mut Vec<(String, Location)>,
 ) -> Vec<RawRule> {
+    if let Some(e) = super::too_large(&source.origin, &source.text) {
+        errors.push(e);
+        return Vec::new();
+    }
     let mut cx = Ctx {
         source,
         errors,

@@ -22,6 +22,41 @@ pub const LANGS: [&str; 2] = ["zh", "en"];
 /// Largest compiled size of one rule regex, in bytes.
 pub const REGEX_SIZE_LIMIT: usize = 256 * 1024;
 
+/// Largest rule or link data file accepted, in bytes (the largest shipped file is under
+/// 80 KiB). A larger file is refused with an `R000` error before it is read or parsed, so a
+/// runaway file (a generated list, a log written to the wrong path) costs neither the time
+/// nor the memory of parsing it.
+pub const MAX_RULE_FILE_BYTES: usize = 1024 * 1024;
+
+/// The error of `text` when it is over [`MAX_RULE_FILE_BYTES`]: `R000` at the line and column
+/// where the limit is crossed, counted over the first [`MAX_RULE_FILE_BYTES`] only.
+pub(crate) fn too_large(origin: &str, text: &str) -> Option<RuleError> {
+    if text.len() <= MAX_RULE_FILE_BYTES {
+        return None;
+    }
+    let mut end = MAX_RULE_FILE_BYTES;
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    let head = &text[..end];
+    let line_start = head.rfind('\n').map_or(0, |i| i + 1);
+    Some(RuleError {
+        code: ErrorCode::Syntax,
+        location: Location {
+            origin: origin.to_owned(),
+            line: head.bytes().filter(|&b| b == b'\n').count() + 1,
+            col: head[line_start..].chars().count() + 1,
+        },
+        rule: None,
+        message: too_large_message(text.len() as u64),
+    })
+}
+
+/// The message of a file of `len` bytes over [`MAX_RULE_FILE_BYTES`].
+pub(crate) fn too_large_message(len: u64) -> String {
+    format!("file is {len} bytes, over the limit of {MAX_RULE_FILE_BYTES} bytes for one rule file")
+}
+
 /// One rule file's text and where it came from (a path, or a name in tests).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Source {
@@ -235,8 +270,8 @@ pub struct RawRule {
 /// Read every `*.toml` file of `dir`, sorted by name, as sources.
 ///
 /// # Errors
-/// A directory that cannot be read, a file that cannot be read or is not UTF-8: each is an
-/// `R000` error naming the path; every readable file is still read so all errors show at once.
+/// A directory that cannot be read, a file that cannot be read, is not UTF-8 or is over
+/// [`MAX_RULE_FILE_BYTES`]: each is an `R000` error naming the path; every readable file is still read so all errors show at once.
 pub fn read_dir(dir: &Path) -> Result<Vec<Source>, LoadErrors> {
     let at = |origin: String, message: String| RuleError {
         code: ErrorCode::Syntax,
@@ -264,6 +299,12 @@ pub fn read_dir(dir: &Path) -> Result<Vec<Source>, LoadErrors> {
     let mut errors = Vec::new();
     for p in paths {
         let origin = p.display().to_string();
+        if let Ok(meta) = std::fs::metadata(&p)
+            && meta.len() > MAX_RULE_FILE_BYTES as u64
+        {
+            errors.push(at(origin, too_large_message(meta.len())));
+            continue;
+        }
         match std::fs::read(&p) {
             Ok(bytes) => match String::from_utf8(bytes) {
                 Ok(text) => sources.push(Source { origin, text }),

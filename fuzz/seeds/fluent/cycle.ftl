@@ -1,0 +1,2 @@
+fuzz-a = { fuzz-b }
+fuzz-b = { fuzz-a }
