@@ -732,17 +732,22 @@ async fn wait_listening(log: &std::path::Path, marker: &str) -> SocketAddr {
     }
 }
 
+/// The driver's runtime: two workers, as many as the machine has cores.
+fn runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .expect("runtime")
+}
+
 fn main() {
     let args: Vec<String> = std::env::args()
         .skip(1)
         .filter(|a| !a.starts_with("--"))
         .collect();
     if args.first().map(String::as_str) == Some("polling") {
-        let rt = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(2)
-            .enable_all()
-            .build()
-            .expect("runtime");
+        let rt = runtime();
         rt.block_on(async {
             polling_burst(300, 10, true).await;
             polling_burst(300, 10, false).await;
@@ -754,11 +759,7 @@ fn main() {
         let rate: u64 = args.get(1).and_then(|a| a.parse().ok()).unwrap_or(3000);
         let seconds: u64 = args.get(2).and_then(|a| a.parse().ok()).unwrap_or(20);
         let (mut redis, url) = own_redis();
-        let rt = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(2)
-            .enable_all()
-            .build()
-            .expect("runtime");
+        let rt = runtime();
         rt.block_on(async {
             run(rate, seconds, 1, Some(&url)).await;
             run(rate, seconds, 2, Some(&url)).await;
@@ -768,11 +769,7 @@ fn main() {
     }
     let rate: u64 = args.first().and_then(|a| a.parse().ok()).unwrap_or(5000);
     let seconds: u64 = args.get(1).and_then(|a| a.parse().ok()).unwrap_or(20);
-    let rt = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .expect("runtime");
+    let rt = runtime();
     let once = args.get(2).is_some_and(|a| a == "once");
     rt.block_on(async {
         run_once(rate, seconds).await;

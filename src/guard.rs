@@ -280,15 +280,14 @@ pub fn truncate_bytes(s: &str, max: usize) -> &str {
 /// message id and the text scanned (a screenshot's messages share the image's message id).
 /// The same in every process, so a replica given an update another one began knows the step.
 fn step_id(incoming: &Incoming, scanned: &str) -> u32 {
-    incoming
-        .chat
-        .to_le_bytes()
-        .into_iter()
-        .chain(incoming.message_id.to_le_bytes())
-        .chain(scanned.bytes())
-        .fold(0x811c_9dc5, |h: u32, b| {
-            (h ^ u32::from(b)).wrapping_mul(0x0100_0193)
-        })
+    crate::conversation::wire::fnv1a(
+        incoming
+            .chat
+            .to_le_bytes()
+            .into_iter()
+            .chain(incoming.message_id.to_le_bytes())
+            .chain(scanned.bytes()),
+    )
 }
 
 /// The engine (swappable at run time) and the conversations.

@@ -30,12 +30,18 @@ const VERSION: u8 = 1;
 /// Bits of the stage masks that name a stage.
 const STAGE_MASK: u8 = (1 << STAGES) - 1;
 
-/// The id of family `name` in the encoding: FNV-1a, 32 bits. The same in every process.
+/// FNV-1a, 32 bits, of `bytes`: the same in every process and every build.
 #[must_use]
-pub fn family_id(name: &str) -> u32 {
-    name.bytes().fold(0x811c_9dc5, |h: u32, b| {
+pub fn fnv1a(bytes: impl IntoIterator<Item = u8>) -> u32 {
+    bytes.into_iter().fold(0x811c_9dc5, |h: u32, b| {
         (h ^ u32::from(b)).wrapping_mul(0x0100_0193)
     })
+}
+
+/// The id of family `name` in the encoding: [`fnv1a`] of the name.
+#[must_use]
+pub fn family_id(name: &str) -> u32 {
+    fnv1a(name.bytes())
 }
 
 impl Conversation {

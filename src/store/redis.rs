@@ -173,6 +173,17 @@ struct Lease {
 }
 
 impl Lease {
+    /// Hold (or renew) the lease `key` for [`ACTION_LEASE`].
+    fn renew(c: &mut Connection, key: &str) -> redis::RedisResult<()> {
+        let ttl = u64::try_from(ACTION_LEASE.as_millis()).unwrap_or(u64::MAX);
+        redis::cmd("SET")
+            .arg(key)
+            .arg(1)
+            .arg("PX")
+            .arg(ttl)
+            .query(c)
+    }
+
     fn start(client: redis::Client, key: String, owner: String) -> Lease {
         let stop = Arc::new(AtomicBool::new(false));
         let stopped = stop.clone();
@@ -297,23 +308,11 @@ impl RedisStore {
             .map_err(|e| StoreError::Other(format!("no randomness for the replica id: {e}")))?;
         let owner: String = id.iter().map(|b| format!("{b:02x}")).collect();
         let lease_key = store.key(&format!("replica:{owner}"));
-        let ttl = u64::try_from(ACTION_LEASE.as_millis()).unwrap_or(u64::MAX);
         // Held before the first action can begin; the thread renews it.
         store
-            .with(|c| {
-                redis::cmd("SET")
-                    .arg(&lease_key)
-                    .arg(1)
-                    .arg("PX")
-                    .arg(ttl)
-                    .query::<()>(c)
-            })
+            .with(|c| Lease::renew(c, &lease_key))
             .map_err(|e| StoreError::Other(format!("{}: {e}", redact_url(url))))?;
-        store.lease = Lease::start(
-            store.client.clone(),
-            store.key(&format!("replica:{owner}")),
-            owner,
-        );
+        store.lease = Lease::start(store.client.clone(), lease_key, owner);
         Ok(store)
     }
 
