@@ -111,6 +111,12 @@ fn forwarded(api: &FakeBotApi, user: &TgUser, text: &str) -> Value {
     api.forwarded_text(user, text, Origin::hidden("售后客服"))
 }
 
+/// Whether log `line` has the field `key` equal to `id`.
+fn mentions(line: &str, key: &str, id: i64) -> bool {
+    let field = format!("{key}={id}");
+    line.split(' ').any(|word| word == field)
+}
+
 fn message_id(m: &Value) -> i64 {
     m["message_id"].as_i64().expect("message_id")
 }
@@ -242,6 +248,7 @@ async fn a_replica_killed_mid_conversation_loses_nothing_and_doubles_nothing() {
     let (mut a, a_addr, mut b, b_addr) = two_replicas(&mut h).await;
     let users: Vec<TgUser> = (0..60).map(|i| victim(732_000 + i, "用户")).collect();
     let mut ids: Vec<Vec<i64>> = vec![Vec::new(); users.len()];
+    let mut update_ids: Vec<Vec<i64>> = vec![Vec::new(); users.len()];
     let mut next_update = 10_000i64;
 
     for (step, addr) in [(0usize, a_addr), (1, b_addr)] {
@@ -249,6 +256,7 @@ async fn a_replica_killed_mid_conversation_loses_nothing_and_doubles_nothing() {
         for (u, user) in users.iter().enumerate() {
             let m = forwarded(&api, user, SOFT_CHAIN[step]);
             ids[u].push(message_id(&m));
+            update_ids[u].push(next_update);
             tasks.push(tokio::spawn(deliver(addr, update(next_update, &m))));
             next_update += 1;
         }
@@ -274,6 +282,7 @@ async fn a_replica_killed_mid_conversation_loses_nothing_and_doubles_nothing() {
     for (u, user) in users.iter().enumerate() {
         let m = forwarded(&api, user, SOFT_CHAIN[2]);
         ids[u].push(message_id(&m));
+        update_ids[u].push(next_update);
         third.push(update(next_update, &m));
         next_update += 1;
     }
@@ -290,6 +299,12 @@ async fn a_replica_killed_mid_conversation_loses_nothing_and_doubles_nothing() {
     )
     .await;
     a.sigkill();
+    // A request A wrote just before it died can still be read by the fake API after the kill;
+    // it must meet the 429 as the others did, or it would be a warning Telegram took (and B,
+    // finding it pending, would send it again: the at-least-once case of a replica that dies
+    // between Telegram's answer and its record, which this test is not about). So the faults
+    // stay until nothing has arrived for a while.
+    quiet(&api).await;
     api.clear_faults();
     let refused_by_api = api.faulted_calls().len();
     let mut acknowledged = Vec::new();
@@ -319,6 +334,7 @@ async fn a_replica_killed_mid_conversation_loses_nothing_and_doubles_nothing() {
     for (u, user) in users.iter().enumerate() {
         let m = forwarded(&api, user, SOFT_CHAIN[3]);
         ids[u].push(message_id(&m));
+        update_ids[u].push(next_update);
         tasks.push(tokio::spawn(deliver(b_addr, update(next_update, &m))));
         next_update += 1;
     }
@@ -337,16 +353,42 @@ async fn a_replica_killed_mid_conversation_loses_nothing_and_doubles_nothing() {
     .await;
     quiet(&api).await;
     let sent = api.sent_messages();
-    for (u, user) in users.iter().enumerate() {
-        assert_eq!(
-            warnings_by_target(&sent, user.id),
-            expected(&ids[u], &[SOFT_CHAIN_WARNS]),
-            "chat {}\n{}",
-            user.id,
-            api.summary()
-        );
-    }
     b.stop_gracefully(STOP).await;
+    // Each wrong chat with what explains it: its messages, its warnings, and what the two
+    // replicas logged about its updates.
+    let (a_log, b_log) = (a.log(), b.log());
+    let mut wrong = String::new();
+    for (u, user) in users.iter().enumerate() {
+        let got = warnings_by_target(&sent, user.id);
+        let want = expected(&ids[u], &[SOFT_CHAIN_WARNS]);
+        if got == want {
+            continue;
+        }
+        wrong += &format!(
+            "chat {}: messages {:?} (updates {:?}), warnings {got:?}, expected {want:?}\n",
+            user.id, ids[u], update_ids[u]
+        );
+        for (name, log) in [("A", &a_log), ("B", &b_log)] {
+            for line in log.lines().filter(|l| {
+                update_ids[u].iter().any(|&id| mentions(l, "update_id", id))
+                    || ids[u].iter().any(|&id| mentions(l, "message_id", id))
+            }) {
+                wrong += &format!("  {name}: {line}\n");
+            }
+        }
+    }
+    if !wrong.is_empty() {
+        for (name, log) in [("A", &a_log), ("B", &b_log)] {
+            for line in log
+                .lines()
+                .filter(|l| l.contains(" WARN ") || l.contains(" ERROR "))
+                .take(40)
+            {
+                wrong += &format!("  {name}: {line}\n");
+            }
+        }
+    }
+    assert!(wrong.is_empty(), "{wrong}");
     let taken_over = b.log().matches("stopped in the middle: done again").count();
     eprintln!(
         "A: {refused_by_api} warnings refused before it was killed, {} of 60 deliveries not acknowledged; B took over {taken_over}",
