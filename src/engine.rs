@@ -176,22 +176,7 @@ impl Engine {
             return engine;
         }
         let origin = path.display().to_string();
-        let at_start = |message: String| RuleError {
-            code: ErrorCode::Syntax,
-            location: crate::rules::Location {
-                origin: origin.clone(),
-                line: 1,
-                col: 1,
-            },
-            rule: None,
-            message,
-        };
-        let size = std::fs::metadata(&path).map_or(0, |m| m.len());
-        let text = if size > rules::MAX_RULE_FILE_BYTES as u64 {
-            Err(at_start(rules::too_large_message(size)))
-        } else {
-            std::fs::read_to_string(&path).map_err(|e| at_start(format!("cannot read: {e}")))
-        };
+        let text = rules::read_file(&path);
         Self::attach_links(engine, &origin, text, options)
     }
 

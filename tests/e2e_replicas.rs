@@ -389,7 +389,7 @@ async fn a_replica_killed_mid_conversation_loses_nothing_and_doubles_nothing() {
         }
     }
     assert!(wrong.is_empty(), "{wrong}");
-    let taken_over = b.log().matches("stopped in the middle: done again").count();
+    let taken_over = b_log.matches("stopped in the middle: done again").count();
     eprintln!(
         "A: {refused_by_api} warnings refused before it was killed, {} of 60 deliveries not acknowledged; B took over {taken_over}",
         unacknowledged.len()

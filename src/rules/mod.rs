@@ -53,8 +53,31 @@ pub(crate) fn too_large(origin: &str, text: &str) -> Option<RuleError> {
 }
 
 /// The message of a file of `len` bytes over [`MAX_RULE_FILE_BYTES`].
-pub(crate) fn too_large_message(len: u64) -> String {
+fn too_large_message(len: u64) -> String {
     format!("file is {len} bytes, over the limit of {MAX_RULE_FILE_BYTES} bytes for one rule file")
+}
+
+/// The text of the rule or link data file `path`, or the `R000` error (at 1:1) of a file that
+/// cannot be read, is not UTF-8, or is over [`MAX_RULE_FILE_BYTES`] (refused before it is
+/// read).
+pub(crate) fn read_file(path: &Path) -> Result<String, RuleError> {
+    let fail = |message: String| RuleError {
+        code: ErrorCode::Syntax,
+        location: Location {
+            origin: path.display().to_string(),
+            line: 1,
+            col: 1,
+        },
+        rule: None,
+        message,
+    };
+    if let Ok(meta) = std::fs::metadata(path)
+        && meta.len() > MAX_RULE_FILE_BYTES as u64
+    {
+        return Err(fail(too_large_message(meta.len())));
+    }
+    let bytes = std::fs::read(path).map_err(|e| fail(format!("cannot read: {e}")))?;
+    String::from_utf8(bytes).map_err(|e| fail(format!("not UTF-8: {e}")))
 }
 
 /// One rule file's text and where it came from (a path, or a name in tests).
@@ -271,7 +294,8 @@ pub struct RawRule {
 ///
 /// # Errors
 /// A directory that cannot be read, a file that cannot be read, is not UTF-8 or is over
-/// [`MAX_RULE_FILE_BYTES`]: each is an `R000` error naming the path; every readable file is still read so all errors show at once.
+/// [`MAX_RULE_FILE_BYTES`] ([`read_file`]): each is an `R000` error naming the path; every
+/// readable file is still read so all errors show at once.
 pub fn read_dir(dir: &Path) -> Result<Vec<Source>, LoadErrors> {
     let at = |origin: String, message: String| RuleError {
         code: ErrorCode::Syntax,
@@ -298,19 +322,12 @@ pub fn read_dir(dir: &Path) -> Result<Vec<Source>, LoadErrors> {
     let mut sources = Vec::new();
     let mut errors = Vec::new();
     for p in paths {
-        let origin = p.display().to_string();
-        if let Ok(meta) = std::fs::metadata(&p)
-            && meta.len() > MAX_RULE_FILE_BYTES as u64
-        {
-            errors.push(at(origin, too_large_message(meta.len())));
-            continue;
-        }
-        match std::fs::read(&p) {
-            Ok(bytes) => match String::from_utf8(bytes) {
-                Ok(text) => sources.push(Source { origin, text }),
-                Err(e) => errors.push(at(origin, format!("not UTF-8: {e}"))),
-            },
-            Err(e) => errors.push(at(origin, format!("cannot read: {e}"))),
+        match read_file(&p) {
+            Ok(text) => sources.push(Source {
+                origin: p.display().to_string(),
+                text,
+            }),
+            Err(e) => errors.push(e),
         }
     }
     if sources.is_empty() && errors.is_empty() {
